@@ -1,0 +1,3 @@
+from allyscope.errors import AllyscopeError
+from allyscope.states import resolve
+__all__ = ["AllyscopeError", "resolve"]

@@ -1,0 +1,74 @@
+"""Build the package's bundled data snapshot from the project's staged public datasets.
+
+Usage:  python tools/build_snapshot.py DATA_DIR
+
+DATA_DIR is the folder of staged Parquet files described in the project's shared data
+README (peacesciencer, unvotes, Voeten and SIPRI copies with their MANIFEST.csv). The
+script writes ``src/allyscope/sources/snapshot/<dataset>.parquet`` (zstd) and
+``snapshot/manifest.csv`` (rows, sha256, the staged file it came from and that file's
+sha256 and upstream commit). Values are never edited: the script selects columns,
+drops rows that are not states (SIPRI's rebel groups and organisations, listed in the
+manifest's ``dropped`` column), and adds COW codes resolved from names by the package's
+own state table. Run it again whenever the state table or a staged file changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import sys
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from snapshot_transforms import TRANSFORMS
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "allyscope" / "sources" / "snapshot"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def main(data_dir: str) -> None:
+    src = Path(data_dir)
+    manifest = {r["file"]: r for r in csv.DictReader(open(src / "MANIFEST.csv"))}
+    OUT.mkdir(parents=True, exist_ok=True)
+    rows = []
+    con = duckdb.connect()
+    for name, (files, transform) in TRANSFORMS.items():
+        frames = {f: pl.read_parquet(src / f) for f in files}
+        df, dropped = transform(frames)
+        target = OUT / f"{name}.parquet"
+        df.write_parquet(target, compression="zstd", compression_level=19, statistics=True)
+        n = con.sql(f"select count(*) from '{target}'").fetchall()[0][0]
+        rows.append(
+            {
+                "dataset": name,
+                "file": target.name,
+                "rows": n,
+                "bytes": target.stat().st_size,
+                "sha256": sha256(target),
+                "built_from": ";".join(files),
+                "source_sha256": ";".join(manifest[f]["sha256"] for f in files),
+                "source_commit": ";".join(
+                    f"{manifest[f]['source_repo']}@{manifest[f]['commit']}:{manifest[f]['source_path']}"
+                    for f in files
+                ),
+                "dropped": dropped,
+            }
+        )
+        print(f"{name:24s} {n:>9,d} rows {target.stat().st_size:>10,d} bytes  {dropped}")
+    with open(OUT / "manifest.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    total = sum(r["bytes"] for r in rows)
+    print(f"total {total:,d} bytes in {len(rows)} files")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])

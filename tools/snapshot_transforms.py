@@ -1,0 +1,107 @@
+"""Per-dataset selection of the staged files that go into the bundled snapshot.
+
+Each entry: dataset name -> (staged files used, function(frames) -> (frame, note on dropped rows)).
+Functions select columns and add COW codes; they never change a value.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from allyscope.states import assign_ccodes
+
+
+def _one(f: str, cols: list[str] | None = None, casts: dict | None = None):
+    def run(frames):
+        df = frames[f]
+        if cols:
+            df = df.select(cols)
+        if casts:
+            df = df.with_columns([pl.col(c).cast(t) for c, t in casts.items()])
+        return df, ""
+
+    return [f], run
+
+
+def _flags(cols):
+    return {c: pl.Int8 for c in cols}
+
+
+ATOP = ["atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"]
+
+
+def _unvotes(frames):
+    v = frames["unvotes_un_votes.parquet"]
+    rc = frames["unvotes_un_roll_calls.parquet"].select("rcid", "year")
+    v = v.join(rc, on="rcid", how="left")
+    v = assign_ccodes(v, "country", "year", "ccode")
+    unmatched = v.filter(pl.col("ccode").is_null())["country"].unique().to_list()
+    assert not unmatched, f"unmatched UN countries: {unmatched}"
+    v = v.with_columns(
+        vote=pl.col("vote").replace_strict({"yes": 1, "abstain": 2, "no": 3}, return_dtype=pl.Int8)
+    ).select("rcid", "ccode", "vote", "country", "country_code")
+    return v.sort("rcid", "ccode"), ""
+
+
+def _sipri_register(frames):
+    df = frames["sipri_arms_trade_register.parquet"].with_columns(
+        pl.col("year_of_order").alias("_y")
+    )
+    df = assign_ccodes(df, "supplier", "_y", "supplier_ccode")
+    df = assign_ccodes(df, "recipient", "_y", "recipient_ccode").drop("_y")
+    ns = df.filter(pl.col("supplier_ccode").is_null())["supplier"].unique().len()
+    nr = df.filter(pl.col("recipient_ccode").is_null())["recipient"].unique().len()
+    return df, f"kept all rows; {ns} supplier and {nr} recipient names are not COW states (ccode null)"
+
+
+def _sipri_tiv(f, who):
+    def run(frames):
+        df = assign_ccodes(frames[f], who, "year", "ccode")
+        n = df.filter(pl.col("ccode").is_null())[who].unique().len()
+        return df, f"kept all rows; {n} names are not COW states or totals (ccode null)"
+
+    return [f], run
+
+
+def _milex(frames):
+    keep = ["constant_2022_usd_m", "current_usd_m", "share_of_gdp", "share_of_govt_spending",
+            "per_capita_current_usd"]
+    df = frames["sipri_milex_1948_2023_long.parquet"]
+    n0 = df.height
+    df = df.filter(pl.col("indicator").is_in(keep)).select(
+        "indicator", "country", "region", "subregion", "notes", "year", "value", "value_text"
+    )
+    df = assign_ccodes(df, "country", "year", "ccode")
+    n = df.filter(pl.col("ccode").is_null())["country"].unique().len()
+    return df, f"dropped {n0 - df.height} local-currency rows; {n} names are not COW states"
+
+
+TRANSFORMS = {
+    "atop": _one("peacesciencer_atop_alliance.parquet", None, _flags(ATOP)),
+    "cow_trade": _one("peacesciencer_cow_trade_ndy.parquet"),
+    "cow_trade_national": _one("peacesciencer_cow_trade_sy.parquet"),
+    "cow_nmc": _one("peacesciencer_cow_nmc.parquet"),
+    "cow_igo_dyadic": _one("peacesciencer_cow_igo_ndy.parquet"),
+    "cow_igo_state": _one("peacesciencer_cow_igo_sy.parquet"),
+    "cow_contiguity": _one("peacesciencer_cow_contdir.parquet"),
+    "cow_mid": _one("peacesciencer_cow_mid_ddydisps.parquet"),
+    "tss_rivalries": _one("peacesciencer_tss_rivalries.parquet"),
+    "td_rivalries": _one("peacesciencer_td_rivalries.parquet"),
+    "un_votes": (["unvotes_un_votes.parquet", "unvotes_un_roll_calls.parquet"], _unvotes),
+    "un_roll_calls": _one("unvotes_un_roll_calls.parquet"),
+    "un_roll_call_issues": _one("unvotes_un_roll_call_issues.parquet"),
+    "voeten_idealpoints": _one(
+        "voeten_idealpoints_jul2025.parquet",
+        ["ccode", "year", "idealpointall", "q5all", "q95all", "nvotesall",
+         "idealpointfp", "q5fp", "q95fp", "nvotesfp"],
+    ),
+    "voeten_agreement": _one(
+        "voeten_idealpoints_all_jun2024.parquet",
+        ["ccode", "session", "year", "usagree", "russagree", "brazilagree", "chinaagree",
+         "indiaagree", "israelagree"],
+    ),
+    "sipri_transfers": (["sipri_arms_trade_register.parquet"], _sipri_register),
+    "sipri_tiv_imports": _sipri_tiv("sipri_tiv_imports_by_recipient_1950_2024.parquet", "recipient"),
+    "sipri_tiv_exports": _sipri_tiv("sipri_tiv_exports_by_supplier_1950_2024.parquet", "supplier"),
+    "sipri_milex": (["sipri_milex_1948_2023_long.parquet"], _milex),
+}
