@@ -21,7 +21,6 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-
 from snapshot_transforms import TRANSFORMS
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "allyscope" / "sources" / "snapshot"

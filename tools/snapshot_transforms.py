@@ -51,7 +51,10 @@ def _sipri_register(frames):
     df = assign_ccodes(df, "recipient", "_y", "recipient_ccode").drop("_y")
     ns = df.filter(pl.col("supplier_ccode").is_null())["supplier"].unique().len()
     nr = df.filter(pl.col("recipient_ccode").is_null())["recipient"].unique().len()
-    return df, f"kept all rows; {ns} supplier and {nr} recipient names are not COW states (ccode null)"
+    return (
+        df,
+        f"kept all rows; {ns} supplier and {nr} recipient names are not COW states (ccode null)",
+    )
 
 
 def _sipri_tiv(f, who):
@@ -64,8 +67,13 @@ def _sipri_tiv(f, who):
 
 
 def _milex(frames):
-    keep = ["constant_2022_usd_m", "current_usd_m", "share_of_gdp", "share_of_govt_spending",
-            "per_capita_current_usd"]
+    keep = [
+        "constant_2022_usd_m",
+        "current_usd_m",
+        "share_of_gdp",
+        "share_of_govt_spending",
+        "per_capita_current_usd",
+    ]
     df = frames["sipri_milex_1948_2023_long.parquet"]
     n0 = df.height
     df = df.filter(pl.col("indicator").is_in(keep)).select(
@@ -92,16 +100,37 @@ TRANSFORMS = {
     "un_roll_call_issues": _one("unvotes_un_roll_call_issues.parquet"),
     "voeten_idealpoints": _one(
         "voeten_idealpoints_jul2025.parquet",
-        ["ccode", "year", "idealpointall", "q5all", "q95all", "nvotesall",
-         "idealpointfp", "q5fp", "q95fp", "nvotesfp"],
+        [
+            "ccode",
+            "year",
+            "idealpointall",
+            "q5all",
+            "q95all",
+            "nvotesall",
+            "idealpointfp",
+            "q5fp",
+            "q95fp",
+            "nvotesfp",
+        ],
     ),
     "voeten_agreement": _one(
         "voeten_idealpoints_all_jun2024.parquet",
-        ["ccode", "session", "year", "usagree", "russagree", "brazilagree", "chinaagree",
-         "indiaagree", "israelagree"],
+        [
+            "ccode",
+            "session",
+            "year",
+            "usagree",
+            "russagree",
+            "brazilagree",
+            "chinaagree",
+            "indiaagree",
+            "israelagree",
+        ],
     ),
     "sipri_transfers": (["sipri_arms_trade_register.parquet"], _sipri_register),
-    "sipri_tiv_imports": _sipri_tiv("sipri_tiv_imports_by_recipient_1950_2024.parquet", "recipient"),
+    "sipri_tiv_imports": _sipri_tiv(
+        "sipri_tiv_imports_by_recipient_1950_2024.parquet", "recipient"
+    ),
     "sipri_tiv_exports": _sipri_tiv("sipri_tiv_exports_by_supplier_1950_2024.parquet", "supplier"),
     "sipri_milex": (["sipri_milex_1948_2023_long.parquet"], _milex),
 }

@@ -1,3 +1,50 @@
+"""allyscope: is a pair of states an alliance, a strategic partnership or a tactical convergence?
+
+Public API::
+
+    allyscope.resolve("Islamic Republic of Iran")         # -> State(cow=630, iso3="IRN", ...)
+    allyscope.panel(years=2011, variables=["atop", "trade", "un_votes", "nmc"])
+    allyscope.coverage()                                   # which years each column covers
+    allyscope.datasets()                                   # dataset specs (version, licence, BibTeX)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from allyscope.errors import AllyscopeError
-from allyscope.states import resolve
-__all__ = ["AllyscopeError", "resolve"]
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from allyscope.panel import coverage, panel
+    from allyscope.sources import registry as datasets
+    from allyscope.states import resolve, resolve_many
+
+_LAZY = {
+    "panel": ("allyscope.panel", "panel"),
+    "coverage": ("allyscope.panel", "coverage"),
+    "resolve": ("allyscope.states", "resolve"),
+    "resolve_many": ("allyscope.states", "resolve_many"),
+    "datasets": ("allyscope.sources", "registry"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        mod, attr = _LAZY[name]
+        return getattr(importlib.import_module(mod), attr)
+    raise AttributeError(f"module 'allyscope' has no attribute {name!r}")
+
+
+__all__ = [
+    "AllyscopeError",
+    "__version__",
+    "coverage",
+    "datasets",
+    "panel",
+    "resolve",
+    "resolve_many",
+]

@@ -172,7 +172,9 @@ def _pick(candidates: list[int], year: int | None, query: str) -> int:
         if len(members) == 1:
             return members[0]
         if not members:
-            listing = "; ".join(f"{c} {states[c].name} {states[c].spells_text()}" for c in candidates)
+            listing = "; ".join(
+                f"{c} {states[c].name} {states[c].spells_text()}" for c in candidates
+            )
             raise UnknownStateError(
                 query, detail=f"none of its states was a system member in {year}: {listing}"
             )
@@ -294,8 +296,10 @@ def assign_ccodes(df: pl.DataFrame, name_col: str, year_col: str, out_col: str) 
     is used; if none was, the one whose membership is closest in time.
     """
     cands = ccodes_for_names(df[name_col].unique().to_list())
-    spans = cow_membership().group_by("ccode").agg(
-        pl.col("start").dt.year().min().alias("y0"), pl.col("end").dt.year().max().alias("y1")
+    spans = (
+        cow_membership()
+        .group_by("ccode")
+        .agg(pl.col("start").dt.year().min().alias("y0"), pl.col("end").dt.year().max().alias("y1"))
     )
     spells = cow_membership().select(
         "ccode", pl.col("start").dt.year().alias("s"), pl.col("end").dt.year().alias("e")
@@ -311,8 +315,14 @@ def assign_ccodes(df: pl.DataFrame, name_col: str, year_col: str, out_col: str) 
                 (pl.col(year_col) - pl.col("y1")).abs(), (pl.col(year_col) - pl.col("y0")).abs()
             ),
         )
-        .sort(name_col, year_col, pl.col("member").fill_null(False), "dist",
-              descending=[False, False, True, False], nulls_last=True)
+        .sort(
+            name_col,
+            year_col,
+            pl.col("member").fill_null(False),
+            "dist",
+            descending=[False, False, True, False],
+            nulls_last=True,
+        )
         .group_by(name_col, year_col, maintain_order=True)
         .first()
         .select(name_col, year_col, pl.col("ccode").alias(out_col))

@@ -66,9 +66,7 @@ def gw_membership() -> pl.DataFrame:
     )
     return df.with_columns(
         start=pl.coalesce("start", pl.date(pl.col("start_year"), 1, 1)),
-        end=pl.coalesce(
-            "end", pl.date(pl.col("end_year").fill_null(OPEN_END_YEAR), 12, 31)
-        ),
+        end=pl.coalesce("end", pl.date(pl.col("end_year").fill_null(OPEN_END_YEAR), 12, 31)),
     ).select("gwcode", "stateabb", "name", "start", "end", "microstate")
 
 
@@ -85,6 +83,4 @@ def gw_cow_crosswalk() -> pl.DataFrame:
 @cache
 def gw_false_dyads() -> pl.DataFrame:
     """G-W directed dyad-years in the same calendar year whose spells do not overlap."""
-    return _read(
-        "gw_false_dyads.csv", {"gwcode1": pl.Int16, "gwcode2": pl.Int16, "year": pl.Int16}
-    )
+    return _read("gw_false_dyads.csv", {"gwcode1": pl.Int16, "gwcode2": pl.Int16, "year": pl.Int16})

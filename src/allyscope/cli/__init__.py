@@ -1,0 +1,51 @@
+"""The ``allyscope`` command line: thin wrappers that parse, call the API and print.
+
+Errors from the library (:class:`allyscope.errors.AllyscopeError`) become one line on
+stderr and the error's exit code; nothing prints a traceback unless ALLYSCOPE_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from allyscope.cli import data_cmd, panel_cmd, states_cmd
+
+app = typer.Typer(
+    name="allyscope",
+    help="Alliance, strategic partnership or tactical convergence? Dyad-year data and "
+    "assessments for any pair of states, from real data.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("states", help=states_cmd.__doc__)(states_cmd.states)
+app.command("panel", help=panel_cmd.__doc__)(panel_cmd.panel)
+app.add_typer(data_cmd.app, name="data", help=data_cmd.__doc__)
+
+
+def main() -> None:
+    """Console entry point."""
+    from allyscope.errors import AllyscopeError
+
+    try:
+        app(standalone_mode=True)
+    except AllyscopeError as exc:
+        if os.environ.get("ALLYSCOPE_DEBUG"):
+            raise
+        print(f"allyscope: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("allyscope: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # a bug: say so in one line
+        if os.environ.get("ALLYSCOPE_DEBUG"):
+            raise
+        print(
+            f"allyscope: internal error ({type(exc).__name__}: {exc}); this is a bug: please "
+            "report it with the command you ran (ALLYSCOPE_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        sys.exit(70)

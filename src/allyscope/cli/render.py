@@ -1,0 +1,52 @@
+"""Printing helpers shared by the commands (Rich tables, JSON, CSV on stdout)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from allyscope.errors import InvalidInputError
+
+FORMATS = ("text", "json", "csv")
+
+
+def check_format(fmt: str, allowed: Sequence[str] = FORMATS) -> str:
+    f = fmt.lower()
+    if f not in allowed:
+        raise InvalidInputError(f"unknown format {fmt!r}; use one of: {', '.join(allowed)}")
+    return f
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_csv(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]), lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: ("" if v is None else v) for k, v in r.items()})
+
+
+def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*("" if v is None else str(v) for v in r))
+    Console().print(table)
+
+
+def note(message: str) -> None:
+    """A remark for the user on stderr (kept out of piped output)."""
+    from rich.console import Console
+
+    Console(stderr=True).print(message, style="dim")

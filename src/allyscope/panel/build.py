@@ -1,0 +1,283 @@
+"""``panel()``: the dyad-year panel, composed in one DuckDB query and returned as Polars.
+
+Output schema: ``ccode1 Int16, ccode2 Int16, year Int16`` (G-W system: ``gwcode1, gwcode2``
+first), then the columns of each requested variable family in the order asked for. Rows
+are sorted by year, ccode1, ccode2. Undirected output is exactly the directed output's
+rows with ``ccode1 < ccode2`` (or ``gwcode1 < gwcode2``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from allyscope.errors import CoverageError, InvalidInputError
+from allyscope.panel.dyads import base_query
+from allyscope.panel.family import Context, Family
+from allyscope.panel.variables import FAMILIES, family
+from allyscope.states.resolve import SYSTEMS, resolve, resolve_dyad
+from allyscope.states.table import OPEN_END_YEAR, gw_cow_crosswalk
+
+FIRST_YEAR = 1816
+YearsArg = int | str | range | tuple[int, int] | Sequence[int] | None
+DyadsArg = str | Sequence[tuple[object, object] | str] | None
+
+
+def parse_years(years: YearsArg, default: tuple[int, int] | None = None) -> list[int]:
+    """Years as a sorted list from ``2011``, ``"1816-2014"``, ``"1990,1995-1999"``,
+    ``(lo, hi)`` (inclusive), a range or a list."""
+    if years is None:
+        if default is None:
+            raise InvalidInputError("no years given; pass years such as 2011 or 1816-2014")
+        lo, hi = default
+        out = list(range(lo, hi + 1))
+    elif isinstance(years, bool):
+        raise InvalidInputError(f"years must be numbers, not {years!r}")
+    elif isinstance(years, int):
+        out = [years]
+    elif isinstance(years, str):
+        out = _parse_year_text(years)
+    elif isinstance(years, tuple) and len(years) == 2 and all(isinstance(v, int) for v in years):
+        lo, hi = years
+        if lo > hi:
+            raise InvalidInputError(f"year range {lo}-{hi} is reversed; write {hi}-{lo}")
+        out = list(range(lo, hi + 1))
+    else:
+        try:
+            out = [int(y) for y in years]
+        except (TypeError, ValueError) as exc:
+            raise InvalidInputError(f"cannot read years from {years!r}") from exc
+    if not out:
+        raise InvalidInputError("the year selection is empty")
+    bad = [y for y in out if y < FIRST_YEAR or y > OPEN_END_YEAR]
+    if bad:
+        raise InvalidInputError(
+            f"year {bad[0]} is outside the state system's span {FIRST_YEAR}-{OPEN_END_YEAR}"
+        )
+    return sorted(set(out))
+
+
+_YEAR_PART = re.compile(r"^\s*(\d{4})\s*(?:[-–:]\s*(\d{4}))?\s*$")
+
+
+def _parse_year_text(text: str) -> list[int]:
+    out: list[int] = []
+    for part in text.split(","):
+        m = _YEAR_PART.match(part)
+        if not m:
+            raise InvalidInputError(
+                f"cannot read years {text!r}: use a year (2011), a range (1816-2014) "
+                "or a comma-separated list (1990,1995-1999)"
+            )
+        lo = int(m.group(1))
+        hi = int(m.group(2)) if m.group(2) else lo
+        if lo > hi:
+            raise InvalidInputError(f"year range {lo}-{hi} is reversed; write {hi}-{lo}")
+        out.extend(range(lo, hi + 1))
+    return out
+
+
+def parse_variables(variables: str | Iterable[str] | None) -> list[Family]:
+    """Variable families from names (``"atop,trade"`` or a list); unknown names fail."""
+    if variables is None:
+        return []
+    names = variables.split(",") if isinstance(variables, str) else list(variables)
+    out: list[Family] = []
+    for raw in names:
+        name = str(raw).strip()
+        if not name:
+            continue
+        fam = family(name)
+        if fam not in out:
+            out.append(fam)
+    return out
+
+
+def parse_dyads(dyads: DyadsArg, year: int | None = None) -> list[tuple[int, int]] | None:
+    """Dyads as COW code pairs from ``"IRN-RUS,USA-GBR"`` or ``[("IRN", "RUS"), ...]``."""
+    if dyads is None:
+        return None
+    items: list[tuple[object, object]] = []
+    parts = dyads.split(",") if isinstance(dyads, str) else list(dyads)
+    for p in parts:
+        if isinstance(p, str):
+            text = p.strip()
+            if not text:
+                continue
+            sides = [s.strip() for s in re.split(r"\s*[-–/:]\s*(?=[^-–/:]*$)", text, maxsplit=1)]
+            if len(sides) != 2 or not all(sides):
+                raise InvalidInputError(
+                    f"cannot read dyad {text!r}: write two states joined by '-', e.g. IRN-RUS"
+                )
+            items.append((sides[0], sides[1]))
+        elif isinstance(p, tuple | list) and len(p) == 2:
+            items.append((p[0], p[1]))
+        else:
+            raise InvalidInputError(f"cannot read dyad {p!r}: give a pair such as ('IRN', 'RUS')")
+    if not items:
+        raise InvalidInputError("the dyad list is empty")
+    out = []
+    for a, b in items:
+        sa, sb = resolve_dyad(a, b, year)  # type: ignore[arg-type]
+        out.append((sa.cow, sb.cow))
+    return out
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    column: str
+    family: str
+    description: str
+    first_year: int
+    last_year: int
+    datasets: tuple[str, ...]
+
+
+def coverage(variables: str | Iterable[str] | None = None) -> pl.DataFrame:
+    """Which years each panel column can be non-null, and from which datasets."""
+    fams = parse_variables(variables) if variables is not None else list(FAMILIES.values())
+    rows = [
+        ColumnInfo(c, f.name, d, f.coverage[0], f.coverage[1], f.datasets)
+        for f in fams
+        for c, d in f.columns.items()
+    ]
+    return pl.DataFrame(
+        {
+            "column": [r.column for r in rows],
+            "variable": [r.family for r in rows],
+            "first_year": [r.first_year for r in rows],
+            "last_year": [r.last_year for r in rows],
+            "datasets": [",".join(r.datasets) for r in rows],
+            "description": [r.description for r in rows],
+        },
+        schema={
+            "column": pl.String,
+            "variable": pl.String,
+            "first_year": pl.Int16,
+            "last_year": pl.Int16,
+            "datasets": pl.String,
+            "description": pl.String,
+        },
+    )
+
+
+@dataclass
+class PanelResult:
+    """A panel with what it was built from (for file metadata and messages)."""
+
+    frame: pl.DataFrame
+    families: list[Family]
+    provenance: dict[str, dict[str, str]]
+    years: list[int]
+
+
+def build_panel(
+    years: YearsArg = None,
+    dyads: DyadsArg = None,
+    variables: str | Iterable[str] | None = None,
+    directed: bool = True,
+    system: str = "cow",
+) -> PanelResult:
+    """Build the panel and keep its provenance; see :func:`panel`."""
+    if system not in SYSTEMS:
+        raise InvalidInputError(f"unknown state system {system!r}; use one of: cow, gw")
+    fams = parse_variables(variables)
+    default = None
+    if fams:
+        default = (
+            max(FIRST_YEAR, min(f.coverage[0] for f in fams)),
+            min(OPEN_END_YEAR, max(f.coverage[1] for f in fams)),
+        )
+    yrs = parse_years(years, default)
+    if fams:
+        covered = [y for y in yrs if any(f.coverage[0] <= y <= f.coverage[1] for f in fams)]
+        if not covered:
+            spans = ", ".join(f"{f.name} {f.coverage[0]}-{f.coverage[1]}" for f in fams)
+            raise CoverageError(
+                f"no requested variable has data for {_span_text(yrs)} ({spans}); "
+                "choose years inside a source's coverage"
+            )
+    pairs = parse_dyads(dyads)
+    codes = {c for p in pairs for c in p} if pairs is not None else None
+    frames: dict[str, pl.DataFrame] = {}
+    if system == "gw" and pairs is not None:
+        pairs = _gw_pairs(pairs)
+    base = base_query(system, yrs, pairs, directed, frames)
+    ctx = Context(years=yrs, ccodes=codes, frames=frames)
+    joins, selects = [], []
+    for fam in fams:
+        j = fam.build(ctx)
+        joins.append(j.joins)
+        selects.extend(f"{expr} AS {col}" for col, expr in fam.masked(j).items())
+    keys = ["gwcode1", "gwcode2", "ccode1", "ccode2"] if system == "gw" else ["ccode1", "ccode2"]
+    head = ", ".join(f"b.{k}" for k in keys) + ", b.year"
+    order = "b.year, b.gwcode1, b.gwcode2" if system == "gw" else "b.year, b.ccode1, b.ccode2"
+    sql = (
+        f"WITH b AS ({base}) SELECT {head}"
+        + "".join(f", {s}" for s in selects)
+        + " FROM b "
+        + " ".join(joins)
+        + f" ORDER BY {order}"
+    )
+    con = duckdb.connect()
+    try:
+        for name, frame in ctx.frames.items():
+            con.register(name, frame)
+        df = con.sql(sql).pl()
+    finally:
+        con.close()
+    if pairs is not None and df.is_empty():
+        raise CoverageError(
+            f"the requested dyads were never both system members in {_span_text(yrs)}; "
+            "check the years (allyscope states NAME shows membership)"
+        )
+    return PanelResult(df, fams, ctx.provenance, yrs)
+
+
+def _gw_pairs(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    cw = gw_cow_crosswalk()
+    out = []
+    for a, b in pairs:
+        ga = cw.filter(pl.col("ccode") == a)["gwcode"].unique().to_list() or [a]
+        gb = cw.filter(pl.col("ccode") == b)["gwcode"].unique().to_list() or [b]
+        out.extend((x, y) for x in ga for y in gb if x != y)
+    return out
+
+
+def _span_text(yrs: list[int]) -> str:
+    return str(yrs[0]) if len(yrs) == 1 else f"{yrs[0]}-{yrs[-1]}"
+
+
+def panel(
+    years: YearsArg = None,
+    dyads: DyadsArg = None,
+    variables: str | Iterable[str] | None = None,
+    directed: bool = True,
+    system: str = "cow",
+) -> pl.DataFrame:
+    """The dyad-year panel as a Polars DataFrame (``.to_pandas()`` for pandas).
+
+    years:     2011, "1816-2014", (1992, 2025), range(...) or a list; default: the span
+               covered by the requested variables.
+    dyads:     None for every pair of system members, or pairs such as
+               [("IRN", "RUS")] / "IRN-RUS,USA-GBR" (names, ISO or COW codes).
+               Directed: each pair as given (ccode1 = first state); undirected: one row
+               per pair.
+    variables: families to add, e.g. ["atop", "trade", "nmc", "igos", "un_votes"];
+               see :func:`coverage` or ``allyscope panel --list-variables``.
+    directed:  True for directed dyad-years (both orders), False for ccode1 < ccode2.
+    system:    "cow" (default) or "gw" (Gleditsch-Ward, with microstates).
+
+    Values outside a source's coverage are null, never 0.
+    """
+    return build_panel(years, dyads, variables, directed, system).frame
+
+
+def dyad_label(a: object, b: object) -> str:
+    """``IRN-RUS`` style label of a resolved pair."""
+    sa, sb = resolve(a), resolve(b)  # type: ignore[arg-type]
+    return f"{sa.iso3 or sa.stateabb}-{sb.iso3 or sb.stateabb}"

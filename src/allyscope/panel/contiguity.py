@@ -1,0 +1,28 @@
+"""COW Direct Contiguity 3.2 (``contiguity``): closest contiguity type in force in the year."""
+
+from __future__ import annotations
+
+from allyscope.panel.family import Context, Family, Join
+
+
+def _build(ctx: Context) -> Join:
+    t = ctx.table("cow_contiguity")
+    joins = (
+        "LEFT JOIN (SELECT b2.ccode1, b2.ccode2, b2.year, min(c.conttype) AS conttype "
+        f"FROM (SELECT DISTINCT ccode1, ccode2, year FROM b) b2 JOIN {t} c "
+        "ON c.ccode1 = b2.ccode1 AND c.ccode2 = b2.ccode2 "
+        "AND year(c.stdate) <= b2.year AND year(c.enddate) >= b2.year "
+        "GROUP BY ALL) ct ON ct.ccode1 = b.ccode1 AND ct.ccode2 = b.ccode2 AND ct.year = b.year"
+    )
+    return Join(joins, {"conttype": "ct.conttype"})
+
+
+FAMILY = Family(
+    name="contiguity",
+    description="COW direct contiguity: 1 land, 2-5 water up to 12/24/150/400 miles, 0 none",
+    datasets=("cow_contiguity",),
+    columns={"conttype": "closest contiguity in force during the year (1-5), 0 if none"},
+    coverage=(1816, 2016),
+    build=_build,
+    absent_is_zero=("conttype",),
+)

@@ -1,0 +1,41 @@
+"""COW-MID 5.0 (``mids``): militarised disputes, one dispute per directed dyad-year."""
+
+from __future__ import annotations
+
+from allyscope.panel.family import Context, Family, Join
+
+
+def _build(ctx: Context) -> Join:
+    t = ctx.table("cow_mid")
+    joins = (
+        f"LEFT JOIN {t} md ON md.ccode1 = b.ccode1 AND md.ccode2 = b.ccode2 AND md.year = b.year"
+    )
+    return Join(
+        joins,
+        {
+            "cowmidongoing": "md.cowmidongoing",
+            "cowmidonset": "md.cowmidonset",
+            "cowmid_dispnum": "md.dispnum",
+            "cowmid_hostlev1": "md.hostlev1",
+            "cowmid_hostlev2": "md.hostlev2",
+            "cowmid_fatality": "md.fatality",
+        },
+    )
+
+
+FAMILY = Family(
+    name="mids",
+    description="COW-MID 5.0 dyadic disputes (peacesciencer's no-duplicate dyad-year version)",
+    datasets=("cow_mid",),
+    columns={
+        "cowmidongoing": "1 if a militarised dispute was ongoing between them, else 0",
+        "cowmidonset": "1 if a dispute (or a new participant entry) began, else 0",
+        "cowmid_dispnum": "COW-MID dispute number (null if none)",
+        "cowmid_hostlev1": "highest hostility level of ccode1 (1-5; null if none)",
+        "cowmid_hostlev2": "highest hostility level of ccode2 (1-5; null if none)",
+        "cowmid_fatality": "fatality level of the dispute (0-6, -9 unknown; null if none)",
+    },
+    coverage=(1816, 2014),
+    build=_build,
+    absent_is_zero=("cowmidongoing", "cowmidonset"),
+)

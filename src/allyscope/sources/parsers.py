@@ -1,0 +1,324 @@
+"""Parsers: an official release file -> the package's table schema for that dataset.
+
+Columns are found by name (case-insensitive), never by position, so a release that
+reorders its columns still parses. COW's missing-value code -9 becomes null. Each parser
+takes the downloaded file (a zip or a plain file) and the spec's ``member`` (the file
+inside the archive; ``a.zip/b.csv`` for a zip inside the zip).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from allyscope.errors import DataError
+
+
+def read_member(path: Path, member: str) -> bytes:
+    """Bytes of ``member`` inside ``path`` (zips may nest); a plain file is returned whole."""
+    data = path.read_bytes()
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return data
+    for part in [p for p in member.split("/") if p] if member else []:
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            break
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+            match = [n for n in names if n == part or n.endswith("/" + part)] or [
+                n for n in names if Path(n).name == Path(part).name
+            ]
+            if not match:
+                # the member path may include folders; try the full remaining path
+                continue
+            data = zf.read(match[0])
+    if zipfile.is_zipfile(io.BytesIO(data)):
+        raise DataError(f"{path.name}: could not find {member!r} in the archive")
+    return data
+
+
+def _csv(data: bytes, **kw: object) -> pl.DataFrame:
+    try:
+        return pl.read_csv(io.BytesIO(data), infer_schema_length=10000, encoding="utf8-lossy", **kw)
+    except pl.exceptions.PolarsError as exc:
+        raise DataError(f"cannot parse the release as CSV: {exc}") from exc
+
+
+def _pick(df: pl.DataFrame, wanted: dict[str, str], what: str) -> pl.DataFrame:
+    """Select ``{source column: new name}`` by case-insensitive name."""
+    lower = {c.lower(): c for c in df.columns}
+    missing = [w for w in wanted if w.lower() not in lower]
+    if missing:
+        raise DataError(
+            f"{what}: the release lacks column(s) {', '.join(missing)} "
+            f"(has {', '.join(df.columns[:12])}{'...' if df.width > 12 else ''}); "
+            "the official format may have changed"
+        )
+    return df.select([pl.col(lower[k.lower()]).alias(v) for k, v in wanted.items()])
+
+
+def _na9(df: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+    return df.with_columns(
+        [pl.when(pl.col(c) == -9).then(None).otherwise(pl.col(c)).alias(c) for c in cols]
+    )
+
+
+def atop_ddyr(path: Path, member: str) -> pl.DataFrame:
+    df = _csv(read_member(path, member))
+    out = _pick(
+        df,
+        {
+            "stateA": "ccode1",
+            "stateB": "ccode2",
+            "year": "year",
+            "defense": "atop_defense",
+            "offense": "atop_offense",
+            "neutral": "atop_neutral",
+            "nonagg": "atop_nonagg",
+            "consul": "atop_consul",
+        },
+        "ATOP ddyr",
+    )
+    flags = ["atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"]
+    return out.cast(
+        {"ccode1": pl.Int16, "ccode2": pl.Int16, "year": pl.Int16} | dict.fromkeys(flags, pl.Int8)
+    )
+
+
+def cow_trade_dyadic(path: Path, member: str) -> pl.DataFrame:
+    df = _csv(read_member(path, member))
+    flows = ["flow1", "flow2", "smoothflow1", "smoothflow2"]
+    out = _pick(df, {c: c for c in ["ccode1", "ccode2", "year", *flows]}, "COW dyadic trade")
+    out = _na9(out.cast(dict.fromkeys(flows, pl.Float64)), flows)
+    return out.filter(~pl.all_horizontal(pl.col(flows).is_null())).cast(
+        {"ccode1": pl.Int16, "ccode2": pl.Int16, "year": pl.Int16}
+    )
+
+
+def cow_trade_national(path: Path, member: str) -> pl.DataFrame:
+    df = _csv(read_member(path, member), encoding="utf8-lossy")
+    out = _pick(
+        df,
+        {"ccode": "ccode", "year": "year", "imports": "imports", "exports": "exports"},
+        "COW national trade",
+    )
+    out = _na9(out.cast({"imports": pl.Float64, "exports": pl.Float64}), ["imports", "exports"])
+    return out.cast({"ccode": pl.Int16, "year": pl.Int16})
+
+
+def cow_nmc_abridged(path: Path, member: str) -> pl.DataFrame:
+    df = _csv(read_member(path, member))
+    comps = ["milex", "milper", "irst", "pec", "tpop", "upop", "cinc"]
+    out = _pick(df, {c: c for c in ["ccode", "year", *comps]}, "COW NMC")
+    out = _na9(out.cast(dict.fromkeys(comps, pl.Float64)), comps)
+    return out.cast({"ccode": pl.Int16, "year": pl.Int16})
+
+
+def cow_igo_dyadic(path: Path, member: str) -> pl.DataFrame:
+    """Sum the per-IGO joint-full-membership indicators (1) of the official dyadic file."""
+    df = _csv(read_member(path, member))
+    lower = {c.lower(): c for c in df.columns}
+    c1 = lower.get("ccode1") or lower.get("state1")
+    c2 = lower.get("ccode2") or lower.get("state2")
+    if c1 is None or c2 is None or "year" not in lower:
+        raise DataError("COW IGO dyadic: the release lacks ccode1/ccode2 (state1/state2) or year")
+    skip = {c1.lower(), c2.lower(), "year", "dyadid", "version", "country1", "country2"}
+    igos = [c for c in df.columns if c.lower() not in skip and df[c].dtype.is_integer()]
+    return df.select(
+        pl.col(c1).cast(pl.Int16).alias("ccode1"),
+        pl.col(c2).cast(pl.Int16).alias("ccode2"),
+        pl.col(lower["year"]).cast(pl.Int16).alias("year"),
+        pl.sum_horizontal([(pl.col(c) == 1).cast(pl.Float64) for c in igos]).alias("dyadigos"),
+    )
+
+
+def cow_igo_state(path: Path, member: str) -> pl.DataFrame:
+    df = _csv(read_member(path, member))
+    lower = {c.lower(): c for c in df.columns}
+    skip = {"ccode", "year", "state", "country", "version"}
+    igos = [c for c in df.columns if c.lower() not in skip and df[c].dtype.is_integer()]
+    cnt = lambda v: pl.sum_horizontal([(pl.col(c) == v).cast(pl.Int16) for c in igos])  # noqa: E731
+    return df.select(
+        pl.col(lower["ccode"]).cast(pl.Int16).alias("ccode"),
+        pl.col(lower["year"]).cast(pl.Int16).alias("year"),
+        cnt(1).cast(pl.Float64).alias("sum_igo_full"),
+        cnt(2).alias("sum_igo_associate"),
+        cnt(3).alias("sum_igo_observer"),
+        (cnt(1) + cnt(2) + cnt(3)).cast(pl.Float64).alias("sum_igo_anytype"),
+    )
+
+
+def cow_contdir(path: Path, member: str) -> pl.DataFrame:
+    """Master record (begin/end as YYYYMM) -> directed spells with first/last day dates."""
+    df = _csv(read_member(path, member))
+    out = _pick(
+        df,
+        {"statelno": "a", "statehno": "b", "conttype": "conttype", "begin": "begin", "end": "end"},
+        "COW contiguity",
+    )
+    out = out.with_columns(
+        stdate=pl.date(pl.col("begin") // 100, pl.col("begin") % 100, 1),
+        enddate=pl.date(pl.col("end") // 100, pl.col("end") % 100, 1).dt.month_end(),
+    )
+    fwd = out.select(
+        pl.col("a").alias("ccode1"), pl.col("b").alias("ccode2"), "conttype", "stdate", "enddate"
+    )
+    rev = out.select(
+        pl.col("b").alias("ccode1"), pl.col("a").alias("ccode2"), "conttype", "stdate", "enddate"
+    )
+    return (
+        pl.concat([fwd, rev])
+        .cast({"ccode1": pl.Int16, "ccode2": pl.Int16, "conttype": pl.Int16})
+        .sort("ccode1", "ccode2", "stdate")
+    )
+
+
+def unvotes_raw_votes(path: Path, member: str) -> pl.DataFrame:
+    """Voeten's raw votes: keep yes (1), abstain (2), no (3); drop absent (8) and non-member (9)."""
+    df = _csv(read_member(path, member))
+    name_col = next((c for c in df.columns if c.lower() == "countryname"), None)
+    code_col = next((c for c in df.columns if c.lower() == "country"), None)
+    out = _pick(df, {"rcid": "rcid", "ccode": "ccode", "vote": "vote"}, "UN votes")
+    out = out.with_columns(
+        country=df[name_col].cast(pl.String) if name_col else pl.lit(None, pl.String),
+        country_code=df[code_col].cast(pl.String) if code_col else pl.lit(None, pl.String),
+    )
+    return (
+        out.filter(pl.col("vote").is_in([1, 2, 3]))
+        .cast({"rcid": pl.Int32, "ccode": pl.Int16, "vote": pl.Int8})
+        .sort("rcid", "ccode")
+    )
+
+
+def unvotes_raw_rollcalls(path: Path, member: str) -> pl.DataFrame:
+    df = _csv(read_member(path, member), try_parse_dates=True)
+    out = _pick(df, {"rcid": "rcid", "session": "session", "date": "date"}, "UN roll calls")
+    lower = {c.lower(): c for c in df.columns}
+    extra = {
+        k: (pl.col(lower[k]) if k in lower else pl.lit(None))
+        for k in ("importantvote", "unres", "amend", "para", "short", "descr")
+    }
+    full = df.select(pl.col(lower["rcid"]).alias("rcid"), *[e.alias(k) for k, e in extra.items()])
+    rc = (
+        out.with_columns(pl.col("date").cast(pl.Date))
+        .join(full, on="rcid", how="left")
+        .unique("rcid")
+    )
+    return rc.select(
+        pl.col("rcid").cast(pl.Int32),
+        pl.col("session").cast(pl.Int16),
+        pl.col("importantvote").cast(pl.Int16),
+        "date",
+        pl.col("date").dt.year().cast(pl.Int16).alias("year"),
+        pl.col("unres").cast(pl.String),
+        pl.col("amend").cast(pl.Int16),
+        pl.col("para").cast(pl.Int16),
+        pl.col("short").cast(pl.String),
+        pl.col("descr").cast(pl.String),
+    ).sort("rcid")
+
+
+def voeten_jun2024(path: Path, member: str) -> pl.DataFrame:
+    df = _csv(read_member(path, member), null_values=["NA", ""])
+    out = _pick(
+        df,
+        {
+            "ccode": "ccode",
+            "session": "session",
+            "USAgree": "usagree",
+            "RUSSAgree": "russagree",
+            "BrazilAgree": "brazilagree",
+            "ChinaAgree": "chinaagree",
+            "IndiaAgree": "indiaagree",
+            "IsraelAgree": "israelagree",
+        },
+        "Voeten ideal points Jun2024",
+    )
+    out = out.with_columns((pl.col("session") + 1945).alias("year"))
+    return out.select(
+        pl.col("ccode").cast(pl.Int16),
+        pl.col("session").cast(pl.Int16),
+        pl.col("year").cast(pl.Int16),
+        *[
+            pl.col(c).cast(pl.Float64)
+            for c in (
+                "usagree",
+                "russagree",
+                "brazilagree",
+                "chinaagree",
+                "indiaagree",
+                "israelagree",
+            )
+        ],
+    )
+
+
+def sipri_register(path: Path, member: str) -> pl.DataFrame:
+    """SIPRI trade-register CSV export (11 preamble lines, latin-1) -> the register schema."""
+    from allyscope.states import assign_ccodes
+
+    raw = read_member(path, member).decode("latin-1")
+    lines = raw.splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.startswith("Recipient,")), None)
+    if start is None:
+        raise DataError(
+            "SIPRI register: no header line starting with 'Recipient,' (export the 'trade register' as CSV)"
+        )
+    df = pl.read_csv(io.StringIO("\n".join(lines[start:])), infer_schema_length=0, has_header=True)
+    cols = df.columns
+
+    # the register repeats an unnamed '?' column after order year, numbers ordered and delivered
+    def after(name: str) -> str:
+        return cols[cols.index(name) + 1]
+
+    def num(c: str, t: pl.DataType) -> pl.Expr:
+        return pl.col(c).str.strip_chars().replace("", None).cast(t, strict=False)
+
+    out = df.select(
+        pl.col("Recipient").alias("recipient"),
+        pl.col("Supplier").alias("supplier"),
+        num("Year of order", pl.Int16).alias("year_of_order"),
+        (pl.col(after("Year of order")).str.strip_chars() == "?").alias("year_of_order_uncertain"),
+        num("Number ordered", pl.Int32).alias("number_ordered"),
+        (pl.col(after("Number ordered")).str.strip_chars() == "?").alias(
+            "number_ordered_uncertain"
+        ),
+        pl.col("Weapon designation").alias("weapon_designation"),
+        pl.col("Weapon description").alias("weapon_description"),
+        num("Number delivered", pl.Int32).alias("number_delivered"),
+        (pl.col(after("Number delivered")).str.strip_chars() == "?").alias(
+            "number_delivered_uncertain"
+        ),
+        pl.col("Year(s) of delivery")
+        .str.strip_chars()
+        .replace("", None)
+        .alias("years_of_delivery"),
+        pl.col("status").alias("status") if "status" in cols else pl.col("Status").alias("status"),
+        pl.col("Comments").alias("comments"),
+        num("SIPRI TIV per unit", pl.Float64).alias("sipri_tiv_per_unit"),
+        num("SIPRI TIV for total order", pl.Float64).alias("sipri_tiv_for_total_order"),
+        num("SIPRI TIV of delivered weapons", pl.Float64).alias("sipri_tiv_of_delivered_weapons"),
+    ).with_columns(pl.col("year_of_order").alias("_y"))
+    out = assign_ccodes(out, "supplier", "_y", "supplier_ccode")
+    return assign_ccodes(out, "recipient", "_y", "recipient_ccode").drop("_y")
+
+
+PARSERS: dict[str, Callable[[Path, str], pl.DataFrame]] = {
+    f.__name__: f
+    for f in (
+        atop_ddyr,
+        cow_trade_dyadic,
+        cow_trade_national,
+        cow_nmc_abridged,
+        cow_igo_dyadic,
+        cow_igo_state,
+        cow_contdir,
+        unvotes_raw_votes,
+        unvotes_raw_rollcalls,
+        voeten_jun2024,
+        sipri_register,
+    )
+}

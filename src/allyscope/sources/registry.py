@@ -1,0 +1,118 @@
+"""Dataset specs: one per dataset, kept as data in ``datasets.toml``.
+
+A spec names the dataset, its version, coverage, unit and columns, where the official
+release is downloaded from (URL, checksum, the parser that turns it into the package's
+schema), its licence and its citation (BibTeX). The snapshot manifest
+(``snapshot/manifest.csv``) records the bundled file's rows and sha256 and the upstream
+file it was built from.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from allyscope.errors import InvalidInputError
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """Everything known about one dataset."""
+
+    name: str
+    title: str
+    version: str
+    coverage: tuple[int, int]
+    unit: str
+    columns: dict[str, str]
+    licence: str
+    citation: str
+    snapshot_from: str
+    url: str = ""
+    sha256: str = ""
+    parser: str = ""
+    member: str = ""
+    homepage: str = ""
+    notes: str = ""
+    snapshot: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def bibtex_key(self) -> str:
+        head = self.citation.split("{", 1)[1] if "{" in self.citation else ""
+        return head.split(",", 1)[0].strip()
+
+    @property
+    def updatable(self) -> bool:
+        return bool(self.url and self.parser)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "version": self.version,
+            "coverage": list(self.coverage),
+            "unit": self.unit,
+            "columns": self.columns,
+            "url": self.url or None,
+            "sha256": self.sha256 or None,
+            "homepage": self.homepage or None,
+            "licence": self.licence,
+            "citation": self.citation,
+            "snapshot_from": self.snapshot_from,
+            "snapshot": self.snapshot,
+            "notes": self.notes or None,
+        }
+
+
+@cache
+def _manifest() -> dict[str, dict[str, str]]:
+    path = resources.files("allyscope.sources") / "snapshot" / "manifest.csv"
+    with path.open(encoding="utf-8") as fh:
+        return {row["dataset"]: row for row in csv.DictReader(fh)}
+
+
+@cache
+def registry() -> dict[str, DatasetSpec]:
+    """All dataset specs by name, in the order of ``datasets.toml``."""
+    text = (resources.files("allyscope.sources") / "datasets.toml").read_text(encoding="utf-8")
+    raw = tomllib.loads(text)
+    manifest = _manifest()
+    out = {}
+    for name, d in raw.items():
+        out[name] = DatasetSpec(
+            name=name,
+            title=d["title"],
+            version=str(d["version"]),
+            coverage=(int(d["coverage"][0]), int(d["coverage"][1])),
+            unit=d["unit"],
+            columns=dict(d["columns"]),
+            licence=d["licence"],
+            citation=d["citation"].strip(),
+            snapshot_from=d["snapshot_from"],
+            url=d.get("url", ""),
+            sha256=d.get("sha256", ""),
+            parser=d.get("parser", ""),
+            member=d.get("member", ""),
+            homepage=d.get("homepage", ""),
+            notes=d.get("notes", ""),
+            snapshot=manifest.get(name, {}),
+        )
+    return out
+
+
+def spec(name: str) -> DatasetSpec:
+    """The spec of dataset ``name``; unknown names fail with the list of known ones."""
+    reg = registry()
+    if name not in reg:
+        from rapidfuzz import process
+
+        close = [m for m, score, _ in process.extract(name, list(reg), limit=3) if score > 60]
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        raise InvalidInputError(
+            f"unknown dataset {name!r}; {hint}run `allyscope data list` to see all "
+            f"({len(reg)} datasets)"
+        )
+    return reg[name]

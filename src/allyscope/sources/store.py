@@ -1,0 +1,115 @@
+"""Where a dataset's table lives: a user-cache copy of the official release, else the snapshot.
+
+Cache layout (``ALLYSCOPE_CACHE`` or the platform cache folder, e.g. ``~/.cache/allyscope``)::
+
+    <cache>/<dataset>/<version-or-sha>/<dataset>.parquet     parsed table, package schema
+    <cache>/<dataset>/current.json                            which copy is in use, its sha256
+    <cache>/downloads/                                        raw official files (pooch)
+
+A cached table is used only when its recorded sha256 matches; a corrupt one is reported
+with the command that repairs it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import polars as pl
+
+from allyscope.errors import DataError
+from allyscope.sources.registry import spec
+
+
+def cache_dir() -> Path:
+    """The user cache folder (``ALLYSCOPE_CACHE`` overrides the platform default)."""
+    env = os.environ.get("ALLYSCOPE_CACHE")
+    if env:
+        return Path(env).expanduser()
+    import pooch
+
+    return Path(pooch.os_cache("allyscope"))
+
+
+def snapshot_path(name: str) -> Path:
+    """The bundled Parquet file of dataset ``name``."""
+    spec(name)
+    ref = resources.files("allyscope.sources") / "snapshot" / f"{name}.parquet"
+    return Path(str(ref))
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Located:
+    """A dataset table on disk and where it came from."""
+
+    name: str
+    path: Path
+    origin: str  # "snapshot" or "cache"
+    version: str
+
+
+def current_record(name: str) -> dict[str, str] | None:
+    """The cache record of dataset ``name`` (None if never updated)."""
+    rec = cache_dir() / name / "current.json"
+    if not rec.is_file():
+        return None
+    try:
+        data = json.loads(rec.read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) and "path" in data else None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DataError(
+            f"cache record {rec} is corrupt ({exc}); delete it or run "
+            f"`allyscope data update {name}`"
+        ) from exc
+
+
+def locate(name: str, verify: bool = True) -> Located:
+    """The table to read for dataset ``name``: an updated cache copy if present, else the snapshot."""
+    s = spec(name)
+    rec = current_record(name)
+    if rec is not None:
+        path = Path(rec["path"])
+        if not path.is_file():
+            raise DataError(
+                f"cached {name} table {path} is missing; run `allyscope data update {name}` "
+                f"or `allyscope data reset {name}` to go back to the bundled snapshot"
+            )
+        if verify and file_sha256(path) != rec.get("sha256"):
+            raise DataError(
+                f"cached {name} table {path} is corrupt (checksum mismatch); run "
+                f"`allyscope data update {name}` or `allyscope data reset {name}`"
+            )
+        return Located(name, path, "cache", rec.get("version", "?"))
+    path = snapshot_path(name)
+    if not path.is_file():
+        raise DataError(
+            f"the bundled snapshot of {name} is missing from the installation ({path}); "
+            "reinstall allyscope"
+        )
+    return Located(name, path, "snapshot", s.version)
+
+
+def load(name: str, columns: list[str] | None = None) -> pl.DataFrame:
+    """Read dataset ``name`` as a Polars DataFrame (optionally only ``columns``)."""
+    loc = locate(name)
+    try:
+        return pl.read_parquet(loc.path, columns=columns)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        fix = (
+            f"run `allyscope data update {name}` or `allyscope data reset {name}`"
+            if loc.origin == "cache"
+            else "reinstall allyscope"
+        )
+        raise DataError(f"cannot read {name} from {loc.path}: {exc}; {fix}") from exc
