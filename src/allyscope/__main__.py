@@ -1,0 +1,3 @@
+from allyscope.cli import main
+
+main()

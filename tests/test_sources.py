@@ -1,0 +1,125 @@
+import http.server
+import json
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from allyscope.errors import DataError, DownloadError, InvalidInputError
+from allyscope.sources import registry, spec
+from allyscope.sources.store import cache_dir, file_sha256, load, locate, snapshot_path
+from allyscope.sources.update import reset, update
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_every_spec_matches_its_snapshot():
+    reg = registry()
+    assert len(reg) == 19
+    for name, s in reg.items():
+        path = snapshot_path(name)
+        assert list(pl.read_parquet_schema(path)) == list(s.columns), name
+        assert s.snapshot["sha256"] == file_sha256(path), name
+        assert int(s.snapshot["rows"]) == pl.scan_parquet(path).select(pl.len()).collect().item()
+        assert re.match(r"@\w+\{[\w:-]+,", s.citation), name
+        assert s.licence and s.version and s.coverage[0] <= s.coverage[1]
+
+
+def test_snapshot_is_compact():
+    total = sum(snapshot_path(n).stat().st_size for n in registry())
+    assert total < 10_000_000
+
+
+def test_unknown_dataset_suggests():
+    with pytest.raises(InvalidInputError, match="atop"):
+        spec("atopp")
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server(tmp_path):
+    root = tmp_path / "www"
+    root.mkdir()
+    shutil.copy(FIXTURES / "atop_release.zip", root / "atop.zip")
+    handler = lambda *a, **k: _Handler(*a, directory=str(root), **k)  # noqa: E731
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def _with_url(monkeypatch, name, url, sha256=""):
+    from dataclasses import replace
+
+    import allyscope.sources.update as upd
+
+    patched = replace(spec(name), url=url, sha256=sha256)
+    monkeypatch.setattr(upd, "spec", lambda n: patched if n == name else spec(n))
+
+
+def test_update_downloads_parses_and_is_used(server, monkeypatch):
+    sha = file_sha256(FIXTURES / "atop_release.zip")
+    _with_url(monkeypatch, "atop", f"{server}/atop.zip", sha)
+    loc = update("atop")
+    assert loc.origin == "cache"
+    assert locate("atop").origin == "cache"
+    df = load("atop")
+    assert df.height == 24
+    snap = pl.read_parquet(snapshot_path("atop")).join(
+        df, on=["ccode1", "ccode2", "year"], how="semi"
+    )
+    assert df.sort("ccode1", "ccode2", "year").equals(snap.sort("ccode1", "ccode2", "year"))
+    rec = json.loads((cache_dir() / "atop" / "current.json").read_text())
+    assert rec["source_sha256"] == sha
+    assert reset("atop") is True
+    assert locate("atop").origin == "snapshot"
+
+
+def test_checksum_mismatch_keeps_the_snapshot(server, monkeypatch):
+    _with_url(monkeypatch, "atop", f"{server}/atop.zip", "0" * 64)
+    with pytest.raises(DownloadError, match="does not match"):
+        update("atop")
+    assert locate("atop").origin == "snapshot"
+
+
+def test_offline_download_says_so(monkeypatch):
+    _with_url(monkeypatch, "atop", "http://127.0.0.1:9/atop.zip")
+    with pytest.raises(DownloadError, match="no network"):
+        update("atop")
+    assert locate("atop").origin == "snapshot"
+
+
+def test_update_from_a_local_release_file():
+    loc = update("cow_trade", file=FIXTURES / "cow_trade_release.zip")
+    df = load("cow_trade")
+    assert loc.origin == "cache" and df.height == 30
+    ir = df.filter((pl.col("ccode1") == 365) & (pl.col("ccode2") == 630) & (pl.col("year") == 2011))
+    assert ir.select("flow1", "flow2").row(0) == (342, 3599)
+
+
+def test_datasets_without_release_parser_explain():
+    with pytest.raises(DownloadError, match="cannot be updated"):
+        update("cow_mid")
+    with pytest.raises(DownloadError, match="--file"):
+        update("sipri_transfers")
+
+
+def test_corrupt_cache_is_reported():
+    update("cow_trade", file=FIXTURES / "cow_trade_release.zip")
+    path = Path(locate("cow_trade").path)
+    path.write_bytes(b"not a parquet file")
+    with pytest.raises(DataError, match="corrupt"):
+        load("cow_trade")
+    (cache_dir() / "cow_trade" / "current.json").write_text("{broken")
+    with pytest.raises(DataError, match="corrupt"):
+        locate("cow_trade")
+    reset("cow_trade")
+    assert load("cow_trade").height == 673_654
