@@ -32,7 +32,8 @@ def sha256(path: Path) -> str:
 
 def main(data_dir: str) -> None:
     src = Path(data_dir)
-    manifest = {r["file"]: r for r in csv.DictReader(open(src / "MANIFEST.csv"))}
+    with open(src / "MANIFEST.csv", newline="") as fh:
+        manifest = {r["file"]: r for r in csv.DictReader(fh)}
     OUT.mkdir(parents=True, exist_ok=True)
     rows = []
     con = duckdb.connect()
