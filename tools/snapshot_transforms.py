@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from allyscope.sources.parsers import add_register_ccodes
 from allyscope.states import assign_ccodes
 
 
@@ -44,11 +45,7 @@ def _unvotes(frames):
 
 
 def _sipri_register(frames):
-    df = frames["sipri_arms_trade_register.parquet"].with_columns(
-        pl.col("year_of_order").alias("_y")
-    )
-    df = assign_ccodes(df, "supplier", "_y", "supplier_ccode")
-    df = assign_ccodes(df, "recipient", "_y", "recipient_ccode").drop("_y")
+    df = add_register_ccodes(frames["sipri_arms_trade_register.parquet"])
     ns = df.filter(pl.col("supplier_ccode").is_null())["supplier"].unique().len()
     nr = df.filter(pl.col("recipient_ccode").is_null())["recipient"].unique().len()
     return (

@@ -19,7 +19,7 @@ from allyscope.errors import CoverageError, InvalidInputError
 from allyscope.panel.dyads import base_query
 from allyscope.panel.family import Context, Family
 from allyscope.panel.variables import FAMILIES, family
-from allyscope.states.resolve import SYSTEMS, resolve, resolve_dyad
+from allyscope.states.resolve import SYSTEMS, resolve_dyad
 from allyscope.states.table import OPEN_END_YEAR, gw_cow_crosswalk
 
 FIRST_YEAR = 1816
@@ -275,9 +275,3 @@ def panel(
     Values outside a source's coverage are null, never 0.
     """
     return build_panel(years, dyads, variables, directed, system).frame
-
-
-def dyad_label(a: object, b: object) -> str:
-    """``IRN-RUS`` style label of a resolved pair."""
-    sa, sb = resolve(a), resolve(b)  # type: ignore[arg-type]
-    return f"{sa.iso3 or sa.stateabb}-{sb.iso3 or sb.stateabb}"

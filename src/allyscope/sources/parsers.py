@@ -256,10 +256,18 @@ def voeten_jun2024(path: Path, member: str) -> pl.DataFrame:
     )
 
 
-def sipri_register(path: Path, member: str) -> pl.DataFrame:
-    """SIPRI trade-register CSV export (11 preamble lines, latin-1) -> the register schema."""
+def add_register_ccodes(df: pl.DataFrame) -> pl.DataFrame:
+    """Add ``supplier_ccode``/``recipient_ccode`` from SIPRI's names in the order year
+    (null for non-state actors). Shared by this parser and the snapshot build."""
     from allyscope.states import assign_ccodes
 
+    df = df.with_columns(pl.col("year_of_order").alias("_y"))
+    df = assign_ccodes(df, "supplier", "_y", "supplier_ccode")
+    return assign_ccodes(df, "recipient", "_y", "recipient_ccode").drop("_y")
+
+
+def sipri_register(path: Path, member: str) -> pl.DataFrame:
+    """SIPRI trade-register CSV export (11 preamble lines, latin-1) -> the register schema."""
     raw = read_member(path, member).decode("latin-1")
     lines = raw.splitlines()
     start = next((i for i, ln in enumerate(lines) if ln.startswith("Recipient,")), None)
@@ -301,9 +309,8 @@ def sipri_register(path: Path, member: str) -> pl.DataFrame:
         num("SIPRI TIV per unit", pl.Float64).alias("sipri_tiv_per_unit"),
         num("SIPRI TIV for total order", pl.Float64).alias("sipri_tiv_for_total_order"),
         num("SIPRI TIV of delivered weapons", pl.Float64).alias("sipri_tiv_of_delivered_weapons"),
-    ).with_columns(pl.col("year_of_order").alias("_y"))
-    out = assign_ccodes(out, "supplier", "_y", "supplier_ccode")
-    return assign_ccodes(out, "recipient", "_y", "recipient_ccode").drop("_y")
+    )
+    return add_register_ccodes(out)
 
 
 PARSERS: dict[str, Callable[[Path, str], pl.DataFrame]] = {
