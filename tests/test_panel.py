@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import allyscope
 from allyscope.errors import CoverageError, InvalidInputError, UnknownStateError
 from allyscope.panel import FAMILIES, coverage, panel, parse_years
 from allyscope.sources.store import load
@@ -238,3 +239,16 @@ def test_bad_panel_requests():
         panel(years=1900, dyads="IRN-UKR")
     with pytest.raises(InvalidInputError):
         panel(years=2011, system="xyz")
+
+
+def test_panel_function_is_not_shadowed_by_its_subpackage():
+    # Importing a submodule of the package allyscope.panel must not replace the public
+    # function allyscope.panel; calling it twice is the regression this guards.
+    import importlib
+
+    importlib.import_module("allyscope.panel.build")
+    importlib.import_module("allyscope.panel.trade")
+    assert callable(allyscope.panel) and not isinstance(allyscope.panel, type(importlib))
+    first = allyscope.panel(years=2010, dyads=[("IRN", "RUS")], variables=["atop"])
+    second = allyscope.panel(years=2010, dyads=[("IRN", "RUS")], variables=["atop"])
+    assert first.equals(second)

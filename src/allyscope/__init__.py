@@ -16,14 +16,15 @@ from allyscope.errors import AllyscopeError
 
 __version__ = "0.1.0"
 
+# The subpackage ``allyscope.panel`` is imported here (it is light) and its name is then
+# rebound to the function, so a later ``import allyscope.panel.build`` cannot shadow it.
+from allyscope.panel import coverage, panel
+
 if TYPE_CHECKING:
-    from allyscope.panel import coverage, panel
     from allyscope.sources import registry as datasets
     from allyscope.states import resolve, resolve_many
 
 _LAZY = {
-    "panel": ("allyscope.panel", "panel"),
-    "coverage": ("allyscope.panel", "coverage"),
     "resolve": ("allyscope.states", "resolve"),
     "resolve_many": ("allyscope.states", "resolve_many"),
     "datasets": ("allyscope.sources", "registry"),

@@ -1,15 +1,78 @@
-"""The dyad-year panel: base dyad-years plus one module per variable family."""
+"""The dyad-year panel: base dyad-years plus one module per variable family.
 
-from allyscope.panel.build import (
-    PanelResult,
-    build_panel,
-    coverage,
-    panel,
-    parse_dyads,
-    parse_variables,
-    parse_years,
-)
-from allyscope.panel.variables import FAMILIES
+This package module stays light (no DuckDB or Polars import) so that ``import allyscope``
+is fast and ``allyscope.panel`` can be bound to the :func:`panel` function: the root
+package imports this module first and then rebinds the name, so importing a submodule
+such as ``allyscope.panel.build`` later never replaces the function with the package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from allyscope.panel.build import (
+        PanelResult,
+        build_panel,
+        parse_dyads,
+        parse_variables,
+        parse_years,
+    )
+    from allyscope.panel.variables import FAMILIES
+
+
+def panel(
+    years: Any = None,
+    dyads: Any = None,
+    variables: str | Iterable[str] | None = None,
+    directed: bool = True,
+    system: str = "cow",
+) -> pl.DataFrame:
+    """The dyad-year panel as a Polars DataFrame (``.to_pandas()`` for pandas).
+
+    years:     2011, "1816-2014", (1992, 2025), range(...) or a list; default: the span
+               covered by the requested variables.
+    dyads:     None for every pair of system members, or pairs such as
+               [("IRN", "RUS")] / "IRN-RUS,USA-GBR" (names, ISO or COW codes).
+    variables: families to add, e.g. ["atop", "trade", "nmc", "igos", "un_votes"];
+               see :func:`coverage` or ``allyscope panel --list-variables``.
+    directed:  True for directed dyad-years (both orders), False for ccode1 < ccode2.
+    system:    "cow" (default) or "gw" (Gleditsch-Ward, with microstates).
+
+    Values outside a source's coverage are null, never 0.
+    """
+    from allyscope.panel.build import panel as _panel
+
+    return _panel(years, dyads, variables, directed, system)
+
+
+def coverage(variables: str | Iterable[str] | None = None) -> pl.DataFrame:
+    """Which years each panel column can be non-null, and from which datasets."""
+    from allyscope.panel.build import coverage as _coverage
+
+    return _coverage(variables)
+
+
+_LAZY = {
+    "PanelResult": "allyscope.panel.build",
+    "build_panel": "allyscope.panel.build",
+    "parse_dyads": "allyscope.panel.build",
+    "parse_variables": "allyscope.panel.build",
+    "parse_years": "allyscope.panel.build",
+    "FAMILIES": "allyscope.panel.variables",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'allyscope.panel' has no attribute {name!r}")
+
 
 __all__ = [
     "FAMILIES",
