@@ -15,13 +15,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import polars as pl
 
-from allyscope.errors import DataError
+from allyscope.errors import DataError, OutputError
+from allyscope.fileio import write_atomic
 from allyscope.sources.registry import spec
 
 
@@ -113,3 +115,31 @@ def load(name: str, columns: list[str] | None = None) -> pl.DataFrame:
             else "reinstall allyscope"
         )
         raise DataError(f"cannot read {name} from {loc.path}: {exc}; {fix}") from exc
+
+
+def derived(name: str, inputs: list[str], compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+    """A table computed from datasets ``inputs``, cached as Parquet in ``<cache>/derived/``.
+
+    The cache key is the path, size and modification time of each input table, so an
+    update or reset of any input recomputes it. If the cache folder cannot be written,
+    the table is computed and returned without caching.
+    """
+    parts = []
+    for d in inputs:
+        loc = locate(d, verify=False)
+        st = loc.path.stat()
+        parts.append(f"{loc.path}|{st.st_size}|{st.st_mtime_ns}")
+    key = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    path = cache_dir() / "derived" / f"{name}-{key}.parquet"
+    if path.is_file():
+        try:
+            return pl.read_parquet(path)
+        except (OSError, pl.exceptions.PolarsError):
+            pass  # unreadable: recompute and overwrite below
+    table = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, lambda p: table.write_parquet(p, compression="zstd"))
+    except (OSError, OutputError):
+        pass
+    return table

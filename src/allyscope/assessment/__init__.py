@@ -1,0 +1,6 @@
+"""Assessment: criteria, typology (rules + calibration), periods, asymmetry, drivers/obstacles."""
+
+from allyscope.assessment.engine import Assessment, assess
+from allyscope.assessment.typology import LADDER, Thresholds
+
+__all__ = ["LADDER", "Assessment", "Thresholds", "assess"]

@@ -1,0 +1,91 @@
+"""The indicator catalogue: every indicator declares its dimension, sources, coverage and direction.
+
+An indicator is one measured quantity for a dyad-year (``a``, ``b``, ``year``); ``a`` is the
+first state of the pair as asked, so directed indicators (``..._a`` / ``..._b``) read "of
+a" / "of b". Each indicator is one function registered here with :func:`indicator`; the
+functions run in registration order, and a function may use the columns of indicators
+registered before it.
+
+direction: ``+1`` a higher value means a closer relationship, ``-1`` a more hostile or
+distant one, ``0`` descriptive (levels, asymmetry inputs) with no sign of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from allyscope.indicators.context import IndicatorContext
+
+DIMENSIONS = ("diplomatic", "security", "economic", "institutional", "societal")
+TREATY_REGISTRY = "treaty_registry"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    name: str
+    dimension: str
+    datasets: tuple[str, ...]
+    coverage: tuple[int, int]
+    direction: int
+    unit: str
+    description: str
+    compute: Callable[[IndicatorContext], pl.Series]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "dimension": self.dimension,
+            "datasets": list(self.datasets),
+            "coverage": list(self.coverage),
+            "direction": self.direction,
+            "unit": self.unit,
+            "description": self.description,
+        }
+
+
+INDICATORS: dict[str, Indicator] = {}
+
+
+def indicator(
+    name: str,
+    dimension: str,
+    datasets: tuple[str, ...],
+    coverage: tuple[int, int],
+    direction: int,
+    unit: str,
+    description: str,
+) -> Callable[[Callable[[IndicatorContext], pl.Series]], Callable[[IndicatorContext], pl.Series]]:
+    """Register the decorated function as indicator ``name``."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    if direction not in (-1, 0, 1):
+        raise ValueError("direction must be -1, 0 or 1")
+
+    def register(
+        fn: Callable[[IndicatorContext], pl.Series],
+    ) -> Callable[[IndicatorContext], pl.Series]:
+        if name in INDICATORS:
+            raise ValueError(f"indicator {name!r} registered twice")
+        INDICATORS[name] = Indicator(
+            name, dimension, datasets, coverage, direction, unit, description, fn
+        )
+        return fn
+
+    return register
+
+
+def catalog() -> list[Indicator]:
+    """All indicators in computation order (importing the dimension modules registers them)."""
+    from allyscope.indicators import (  # noqa: F401  (import registers)
+        diplomatic,
+        economic,
+        institutional,
+        security,
+    )
+
+    return list(INDICATORS.values())

@@ -1,0 +1,102 @@
+"""The working frame the indicator functions read: one row per dyad-year, a = first state.
+
+:func:`build_context` asks the panel for the raw variables of the requested pairs over the
+requested years plus ``LOOKBACK`` earlier years (rolling windows and durability need
+them), sorted by (a, b, year). Helpers compute system-wide tables (UN vote similarity of
+every pair, ideal points, arms imports) once per context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from allyscope.errors import InvalidInputError
+from allyscope.panel import panel
+
+#: Years before the first requested year that are read for rolling windows and run lengths.
+LOOKBACK = 10
+#: Rolling window (years) for arms shares and other lumpy flows.
+WINDOW = 5
+PANEL_VARIABLES = ("atop", "trade", "arms", "igos", "rivalries", "mids", "nmc")
+FIRST_YEAR = 1816
+
+
+@dataclass
+class IndicatorContext:
+    """The frame (``a``, ``b``, ``year`` + panel columns) and cached system tables."""
+
+    frame: pl.DataFrame
+    first_year: int
+    last_year: int
+    third: int | None = None
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def col(self, name: str) -> pl.Series:
+        return self.frame[name]
+
+    def cached(self, key: str, fn: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = fn()
+        return self._cache[key]
+
+    def eval(self, expr: pl.Expr) -> pl.Series:
+        """Evaluate an expression over the frame (window expressions run per dyad)."""
+        return self.frame.select(expr).to_series()
+
+    def per_dyad(self, expr: pl.Expr) -> pl.Series:
+        return self.eval(expr.over("a", "b"))
+
+    def lookup(
+        self, table: pl.DataFrame, left_on: Sequence[str], right_on: Sequence[str], value: str
+    ) -> pl.Series:
+        """Values of ``table`` matched to each frame row (null where none), keeping row order."""
+        right = table.select(*right_on, value).unique(subset=list(right_on), keep="first")
+        right = right.rename(dict(zip(right_on, left_on, strict=True)))
+        right = right.with_columns([pl.col(c).cast(self.frame.schema[c]) for c in left_on])
+        out = self.frame.select(left_on).join(
+            right, on=list(left_on), how="left", maintain_order="left"
+        )
+        return out[value]
+
+    def dyad_lookup(
+        self, table: pl.DataFrame, value: str, c1: str = "ccode1", c2: str = "ccode2"
+    ) -> pl.Series:
+        """Values of an undirected table keyed (c1, c2, year) matched in either order."""
+        t = table.select(
+            pl.min_horizontal(c1, c2).alias("lo"),
+            pl.max_horizontal(c1, c2).alias("hi"),
+            "year",
+            value,
+        )
+        keyed = self.frame.select(
+            pl.min_horizontal("a", "b").alias("lo"), pl.max_horizontal("a", "b").alias("hi"), "year"
+        )
+        t = t.with_columns([pl.col(c).cast(keyed.schema[c]) for c in ("lo", "hi", "year")])
+        t = t.join(keyed.unique(), on=["lo", "hi", "year"], how="semi").unique(
+            subset=["lo", "hi", "year"], keep="first"
+        )
+        return keyed.join(t, on=["lo", "hi", "year"], how="left", maintain_order="left")[value]
+
+
+def build_context(
+    pairs: list[tuple[int, int]] | None,
+    first_year: int,
+    last_year: int,
+    third: int | None = None,
+) -> IndicatorContext:
+    """Read the panel for ``pairs`` (None: every pair of members, a < b) and the years."""
+    if first_year > last_year:
+        raise InvalidInputError(f"the first year {first_year} is after the last year {last_year}")
+    start = max(FIRST_YEAR, first_year - LOOKBACK)
+    frame = panel(
+        years=(start, last_year),
+        dyads=pairs,
+        variables=list(PANEL_VARIABLES),
+        directed=pairs is not None,
+    ).rename({"ccode1": "a", "ccode2": "b"})
+    frame = frame.sort("a", "b", "year")
+    return IndicatorContext(frame=frame, first_year=first_year, last_year=last_year, third=third)

@@ -1,0 +1,252 @@
+"""Diplomatic dimension: foreign-policy convergence in the UN General Assembly.
+
+Raw-vote agreement runs to 2020 (the raw roll calls end there); ideal points (Bailey,
+Strezhnev & Voeten) run to 2024: the all-votes estimate where it exists (to 2023),
+else the final-passage estimate. Levels drift with the UN agenda, so each is also read as
+a percentile among all pairs of members that year (1 = the closest pair).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from allyscope.indicators.catalog import indicator
+from allyscope.indicators.context import IndicatorContext
+from allyscope.indicators.system import YearDistribution, pairwise_abs_differences
+from allyscope.sources.store import derived, load
+
+UN = ("un_votes", "un_roll_calls")
+#: Fewer shared roll calls than this in a year make agreement too noisy to read (2020 had one).
+MIN_JOINT = 10
+IDEAL = ("voeten_idealpoints",)
+
+
+def un_similarity_all_years() -> pl.DataFrame:
+    """UN vote similarity of every pair of states in every year (cached in the user cache)."""
+    from allyscope.panel.unvotes import vote_similarity
+
+    return derived("un_similarity", list(UN), lambda: vote_similarity(list(range(1946, 2021))))
+
+
+def _un_similarity(ctx: IndicatorContext) -> pl.DataFrame:
+    def compute() -> pl.DataFrame:
+        t = un_similarity_all_years()
+        return t.filter(
+            pl.col("year").is_between(ctx.first_year - 10, ctx.last_year)
+            & (pl.col("un_joint") >= MIN_JOINT)
+        )
+
+    return ctx.cached("un_similarity", compute)
+
+
+def ideal_points() -> pl.DataFrame:
+    """ccode, year, ideal (all-votes estimate; final-passage where the all-votes one ends)."""
+    t = load("voeten_idealpoints", ["ccode", "year", "idealpointall", "idealpointfp"])
+    has_all = t.group_by("year").agg(pl.col("idealpointall").is_not_null().any().alias("has_all"))
+    t = t.join(has_all, on="year")
+    return t.select(
+        "ccode",
+        "year",
+        pl.when("has_all").then("idealpointall").otherwise("idealpointfp").alias("ideal"),
+        pl.when("has_all").then(pl.lit("all")).otherwise(pl.lit("fp")).alias("ideal_measure"),
+    ).drop_nulls("ideal")
+
+
+def _ideal(ctx: IndicatorContext) -> pl.DataFrame:
+    return ctx.cached("ideal_points", ideal_points)
+
+
+@indicator(
+    "un_agree",
+    "diplomatic",
+    UN,
+    (1946, 2020),
+    1,
+    "share 0-1",
+    "share of UNGA roll calls both voted on where their votes were identical "
+    "(null when they shared fewer than 10 roll calls that year)",
+)
+def un_agree(ctx: IndicatorContext) -> pl.Series:
+    return ctx.dyad_lookup(_un_similarity(ctx), "un_agree").alias("un_agree")
+
+
+@indicator(
+    "un_sscore",
+    "diplomatic",
+    UN,
+    (1946, 2020),
+    1,
+    "S -1..1",
+    "Signorino-Ritter S-score of the two vote vectors (yes=1, abstain=0.5, no=0)",
+)
+def un_sscore(ctx: IndicatorContext) -> pl.Series:
+    return ctx.dyad_lookup(_un_similarity(ctx), "un_sscore").alias("un_sscore")
+
+
+@indicator(
+    "un_agree_pct",
+    "diplomatic",
+    UN,
+    (1946, 2020),
+    1,
+    "percentile 0-1",
+    "percentile of un_agree among all pairs of UN members that year",
+)
+def un_agree_pct(ctx: IndicatorContext) -> pl.Series:
+    dist = ctx.cached("un_agree_dist", lambda: YearDistribution(_un_similarity(ctx), "un_agree"))
+    return dist.percentile(ctx.col("year"), ctx.col("un_agree")).alias("un_agree_pct")
+
+
+@indicator(
+    "ideal_a",
+    "diplomatic",
+    IDEAL,
+    (1946, 2024),
+    0,
+    "ideal point",
+    "UNGA ideal point of a (all votes to 2023, final-passage votes in 2024)",
+)
+def ideal_a(ctx: IndicatorContext) -> pl.Series:
+    return ctx.lookup(_ideal(ctx), ["a", "year"], ["ccode", "year"], "ideal").alias("ideal_a")
+
+
+@indicator("ideal_b", "diplomatic", IDEAL, (1946, 2024), 0, "ideal point", "UNGA ideal point of b")
+def ideal_b(ctx: IndicatorContext) -> pl.Series:
+    return ctx.lookup(_ideal(ctx), ["b", "year"], ["ccode", "year"], "ideal").alias("ideal_b")
+
+
+@indicator(
+    "ideal_distance",
+    "diplomatic",
+    IDEAL,
+    (1946, 2024),
+    -1,
+    "ideal-point units",
+    "absolute distance between the two ideal points",
+)
+def ideal_distance(ctx: IndicatorContext) -> pl.Series:
+    return ctx.eval((pl.col("ideal_a") - pl.col("ideal_b")).abs()).alias("ideal_distance")
+
+
+@indicator(
+    "ideal_closeness_pct",
+    "diplomatic",
+    IDEAL,
+    (1946, 2024),
+    1,
+    "percentile 0-1",
+    "share of all pairs of states that year whose ideal points are farther apart",
+)
+def ideal_closeness_pct(ctx: IndicatorContext) -> pl.Series:
+    def dist() -> YearDistribution:
+        return YearDistribution(pairwise_abs_differences(_ideal(ctx), "ideal"), "ideal")
+
+    pct = ctx.cached("ideal_dist", dist).percentile(ctx.col("year"), ctx.col("ideal_distance"))
+    return (1.0 - pct).alias("ideal_closeness_pct")
+
+
+@indicator(
+    "ideal_trend",
+    "diplomatic",
+    IDEAL,
+    (1951, 2024),
+    -1,
+    "units per year",
+    "change of ideal_distance per year over the last five years (negative: converging)",
+)
+def ideal_trend(ctx: IndicatorContext) -> pl.Series:
+    d = pl.col("ideal_distance")
+    return ctx.per_dyad((d - d.shift(5)) / 5.0).alias("ideal_trend")
+
+
+def _third_table(ctx: IndicatorContext) -> pl.DataFrame:
+    """ccode, year, d3 = |ideal - ideal of the third party| for every state-year."""
+
+    def table() -> pl.DataFrame:
+        ip = _ideal(ctx)
+        third = ip.filter(pl.col("ccode") == ctx.third).select("year", pl.col("ideal").alias("t"))
+        return ip.join(third, on="year").with_columns(
+            (pl.col("ideal") - pl.col("t")).abs().alias("d3")
+        )
+
+    return ctx.cached("third_table", table)
+
+
+def _third_distance_pct(ctx: IndicatorContext, side: str) -> pl.Series:
+    """Percentile (1 = farthest) of side's ideal-point distance from the third party."""
+    if ctx.third is None:
+        return pl.Series(f"third_far_{side}", [None] * ctx.frame.height, dtype=pl.Float64)
+    t = _third_table(ctx)
+    dist = ctx.cached(
+        "third_dist", lambda: YearDistribution(t.filter(pl.col("ccode") != ctx.third), "d3")
+    )
+    d = ctx.lookup(t, [side, "year"], ["ccode", "year"], "d3")
+    pct = dist.percentile(ctx.col("year"), d)
+    is_third = ctx.col(side) == ctx.third
+    return (
+        pl.select(pl.when(is_third).then(None).otherwise(pct))
+        .to_series()
+        .alias(f"third_far_{side}")
+    )
+
+
+@indicator(
+    "third_far_a",
+    "diplomatic",
+    IDEAL,
+    (1946, 2024),
+    0,
+    "percentile 0-1",
+    "how far a stands from the reference third party (default USA) among all states that year",
+)
+def third_far_a(ctx: IndicatorContext) -> pl.Series:
+    return _third_distance_pct(ctx, "a")
+
+
+@indicator(
+    "third_far_b",
+    "diplomatic",
+    IDEAL,
+    (1946, 2024),
+    0,
+    "percentile 0-1",
+    "how far b stands from the reference third party among all states that year",
+)
+def third_far_b(ctx: IndicatorContext) -> pl.Series:
+    return _third_distance_pct(ctx, "b")
+
+
+@indicator(
+    "third_opposition",
+    "diplomatic",
+    IDEAL,
+    (1946, 2024),
+    1,
+    "percentile 0-1",
+    "the lower of third_far_a and third_far_b: both far from the third party",
+)
+def third_opposition(ctx: IndicatorContext) -> pl.Series:
+    return ctx.eval(pl.min_horizontal("third_far_a", "third_far_b")).alias("third_opposition")
+
+
+@indicator(
+    "third_comovement",
+    "diplomatic",
+    IDEAL,
+    (1955, 2024),
+    1,
+    "correlation -1..1",
+    "correlation over the last ten years of the two sides' distances from the third party",
+)
+def third_comovement(ctx: IndicatorContext) -> pl.Series:
+    def dist3(side: str) -> pl.Series:
+        if ctx.third is None:
+            return pl.Series([None] * ctx.frame.height, dtype=pl.Float64)
+        return ctx.lookup(_third_table(ctx), [side, "year"], ["ccode", "year"], "d3")
+
+    f = ctx.frame.select("a", "b").with_columns(da=dist3("a"), db=dist3("b"))
+    corr = pl.rolling_corr("da", "db", window_size=10, min_samples=5).over("a", "b")
+    r = f.select(
+        pl.when(pl.col("da").is_not_null() & pl.col("db").is_not_null()).then(corr)
+    ).to_series()
+    return r.fill_nan(None).alias("third_comovement")

@@ -1,0 +1,41 @@
+"""Compute every indicator for a set of dyads and years: the table the assessment reads.
+
+Schema of :func:`indicator_frame` (one row per dyad-year, sorted a, b, year):
+``a``, ``b`` (COW codes; a is the first state asked), ``year`` (Int16), ``in_range``
+(False for the lookback years before the first requested year), then one column per
+indicator of :func:`allyscope.indicators.catalog.catalog`, named as the indicator,
+null where its source does not cover the year or has no value, plus ``reg_ids`` (the
+registry rows bearing on the year) and ``orgs`` (shared organisations).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from allyscope.indicators.catalog import catalog
+from allyscope.indicators.context import IndicatorContext, build_context
+from allyscope.indicators.treaties import dyad_year_features, shared_memberships
+
+
+def compute(ctx: IndicatorContext) -> pl.DataFrame:
+    """Run the catalogue over a context; returns keys plus indicator columns."""
+    for ind in catalog():
+        series = ind.compute(ctx).alias(ind.name)
+        ctx.frame = ctx.frame.with_columns(series)
+    names = [i.name for i in catalog()]
+    out = ctx.frame.select("a", "b", "year", *names).with_columns(
+        in_range=pl.col("year").is_between(ctx.first_year, ctx.last_year),
+        reg_ids=dyad_year_features(ctx)["reg_ids"],
+        orgs=shared_memberships(ctx)["orgs"],
+    )
+    return out
+
+
+def indicator_frame(
+    pairs: list[tuple[int, int]] | None,
+    first_year: int,
+    last_year: int,
+    third: int | None = None,
+) -> pl.DataFrame:
+    """Indicators for ``pairs`` (COW code pairs; None = every pair of members) and the years."""
+    return compute(build_context(pairs, first_year, last_year, third))
