@@ -2,6 +2,9 @@
 
 Public API::
 
+    allyscope.assess("IRN", "RUS", years=(1992, 2025))     # -> Assessment (.as_dict(): JSON)
+    allyscope.rank("IRN", year=2023)                       # partners by type and score
+    allyscope.validate()                                   # typology vs the reference dyads
     allyscope.resolve("Islamic Republic of Iran")         # -> State(cow=630, iso3="IRN", ...)
     allyscope.panel(years=2011, variables=["atop", "trade", "un_votes", "nmc"])
     allyscope.coverage()                                   # which years each column covers
@@ -21,6 +24,7 @@ __version__ = "0.1.0"
 from allyscope.panel import coverage, panel
 
 if TYPE_CHECKING:
+    from allyscope.assessment import assess, rank, validate
     from allyscope.sources import registry as datasets
     from allyscope.states import resolve, resolve_many
 
@@ -28,6 +32,9 @@ _LAZY = {
     "resolve": ("allyscope.states", "resolve"),
     "resolve_many": ("allyscope.states", "resolve_many"),
     "datasets": ("allyscope.sources", "registry"),
+    "assess": ("allyscope.assessment", "assess"),
+    "rank": ("allyscope.assessment", "rank"),
+    "validate": ("allyscope.assessment", "validate"),
 }
 
 
@@ -43,9 +50,12 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "AllyscopeError",
     "__version__",
+    "assess",
     "coverage",
     "datasets",
     "panel",
+    "rank",
     "resolve",
     "resolve_many",
+    "validate",
 ]

@@ -7,10 +7,8 @@ the JSON contract of ``allyscope assess --format json``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import math
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,7 +77,7 @@ def parse_year_range(years: Any) -> tuple[int, int]:
     if years is None:
         return default_years()
     if isinstance(years, int):
-        return years, years
+        years = (years, years)
     if isinstance(years, str):
         parts = years.replace("–", "-").split("-")
         try:
@@ -254,16 +252,6 @@ def classified_frame(
     return classify(crit, th).filter(pl.col("in_range"))
 
 
-def _preload_change_points() -> None:
-    """Import ruptures (and SciPy, about 1.4 s) on the other core while the data are read."""
-
-    def load() -> None:
-        with contextlib.suppress(Exception):
-            import ruptures  # noqa: F401
-
-    threading.Thread(target=load, daemon=True).start()
-
-
 def assess(
     a: str | int, b: str | int, years: Any = None, third: str | int | None = THIRD
 ) -> Assessment:
@@ -274,8 +262,6 @@ def assess(
            None to leave them out). A dyad that includes the third party gets NA there.
     """
     first, last = parse_year_range(years)
-    if last - first + 1 >= 6:
-        _preload_change_points()
     sa, sb = resolve(a, year=last), resolve(b, year=last)
     if sa.cow == sb.cow:
         raise InvalidInputError(

@@ -11,31 +11,56 @@ own type is the period's type.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 from collections import Counter
 
 import numpy as np
 import polars as pl
 
 from allyscope.assessment.typology import LADDER
+from allyscope.errors import OutputError
+from allyscope.fileio import write_text_atomic
+from allyscope.sources.store import cache_dir
 
 SIGNALS = ("score", "c_convergence", "c_shared_threat", "c_depth", "c_commitment")
 MIN_SIZE = 3
 PENALTY = 3.0
 
 
+def _pelt(m: np.ndarray) -> list[int]:
+    """ruptures' PELT breakpoints of ``m``, memoised on disk by the signal's bytes.
+
+    Importing ruptures (and SciPy) costs more than a second, so a signal already seen is
+    answered from ``<cache>/derived/changepoints/`` without importing it.
+    """
+    key = hashlib.sha256(
+        m.astype(np.float64).round(9).tobytes() + f"{m.shape}|rbf|{MIN_SIZE}|{PENALTY}".encode()
+    ).hexdigest()[:24]
+    path = cache_dir() / "derived" / "changepoints" / f"{key}.json"
+    with contextlib.suppress(OSError, ValueError):
+        return [int(i) for i in json.loads(path.read_text())]
+    import ruptures as rpt
+
+    bkps = [int(i) for i in rpt.Pelt(model="rbf", min_size=MIN_SIZE).fit(m).predict(pen=PENALTY)]
+    with contextlib.suppress(OSError, OutputError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(path, json.dumps(bkps))
+    return bkps
+
+
 def change_points(years: pl.DataFrame) -> list[int]:
     """Years that start a new segment according to ruptures (not including the first year)."""
     if years.height < 2 * MIN_SIZE:
         return []
-    import ruptures as rpt
-
     x = years.select(
         [pl.col(c).cast(pl.Float64).forward_fill().backward_fill().fill_null(0.0) for c in SIGNALS]
     )
     m = x.to_numpy()
     sd = m.std(axis=0)
     m = (m - m.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
-    bkps = rpt.Pelt(model="rbf", min_size=MIN_SIZE).fit(m).predict(pen=PENALTY)
+    bkps = _pelt(m)
     yr = years["year"].to_list()
     return [yr[i] for i in bkps if i < len(yr)]
 

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from allyscope.cli import data_cmd, panel_cmd, states_cmd
+from allyscope.cli import assess_cmd, data_cmd, panel_cmd, states_cmd
 
 app = typer.Typer(
     name="allyscope",
@@ -20,6 +20,13 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+)
+app.command("assess", help=assess_cmd.__doc__)(assess_cmd.assess)
+app.command("rank", help="List a state's partners in a year by relationship type, then score.")(
+    assess_cmd.rank
+)
+app.command("validate", help="Check the typology against the reference dyads (leave-one-out too).")(
+    assess_cmd.validate
 )
 app.command("states", help=states_cmd.__doc__)(states_cmd.states)
 app.command("panel", help=panel_cmd.__doc__)(panel_cmd.panel)

@@ -12,7 +12,7 @@ import polars as pl
 
 from allyscope.indicators.catalog import indicator
 from allyscope.indicators.context import IndicatorContext
-from allyscope.indicators.system import YearDistribution, pairwise_abs_differences
+from allyscope.indicators.system import PairwiseDistance, YearDistribution
 from allyscope.sources.store import derived, load
 
 UN = ("un_votes", "un_roll_calls")
@@ -93,7 +93,10 @@ def un_sscore(ctx: IndicatorContext) -> pl.Series:
     "percentile of un_agree among all pairs of UN members that year",
 )
 def un_agree_pct(ctx: IndicatorContext) -> pl.Series:
-    dist = ctx.cached("un_agree_dist", lambda: YearDistribution(_un_similarity(ctx), "un_agree"))
+    dist = ctx.cached(
+        "un_agree_dist",
+        lambda: YearDistribution(_un_similarity(ctx), "un_agree", years=ctx.col("year")),
+    )
     return dist.percentile(ctx.col("year"), ctx.col("un_agree")).alias("un_agree_pct")
 
 
@@ -138,10 +141,8 @@ def ideal_distance(ctx: IndicatorContext) -> pl.Series:
     "share of all pairs of states that year whose ideal points are farther apart",
 )
 def ideal_closeness_pct(ctx: IndicatorContext) -> pl.Series:
-    def dist() -> YearDistribution:
-        return YearDistribution(pairwise_abs_differences(_ideal(ctx), "ideal"), "ideal")
-
-    pct = ctx.cached("ideal_dist", dist).percentile(ctx.col("year"), ctx.col("ideal_distance"))
+    dist = ctx.cached("ideal_dist", lambda: PairwiseDistance(_ideal(ctx), "ideal"))
+    pct = dist.percentile(ctx.col("year"), ctx.col("ideal_distance"))
     return (1.0 - pct).alias("ideal_closeness_pct")
 
 

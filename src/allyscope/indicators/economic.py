@@ -56,7 +56,7 @@ def trade_pct(ctx: IndicatorContext) -> pl.Series:
         t = load("cow_trade", ["year", "flow1", "flow2"]).select(
             "year", (pl.col("flow1") + pl.col("flow2")).alias("v")
         )
-        return YearDistribution(t, "v", implicit_zeros=True)
+        return YearDistribution(t, "v", implicit_zeros=True, years=ctx.col("year"))
 
     return (
         ctx.cached("trade_dist", dist)

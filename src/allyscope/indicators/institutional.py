@@ -39,7 +39,10 @@ def igos(ctx: IndicatorContext) -> pl.Series:
 def igos_pct(ctx: IndicatorContext) -> pl.Series:
     def dist() -> YearDistribution:
         return YearDistribution(
-            load("cow_igo_dyadic", ["year", "dyadigos"]), "dyadigos", implicit_zeros=True
+            load("cow_igo_dyadic", ["year", "dyadigos"]),
+            "dyadigos",
+            implicit_zeros=True,
+            years=ctx.col("year"),
         )
 
     return (

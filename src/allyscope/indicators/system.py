@@ -39,22 +39,33 @@ def n_pairs(year: int) -> int:
 
 
 class YearDistribution:
-    """Sorted values per year, with optional implicit zeros up to all pairs of members."""
+    """Values per year, sorted once, with optional implicit zeros up to all pairs of members.
 
-    def __init__(self, table: pl.DataFrame, value: str, implicit_zeros: bool = False) -> None:
-        self._sorted: dict[int, np.ndarray] = {}
-        t = table.select("year", value).drop_nulls()
-        for (year,), g in t.partition_by("year", as_dict=True).items():
-            v = np.sort(g[value].to_numpy().astype(np.float64))
-            if implicit_zeros:
-                missing = n_pairs(int(year)) - len(v)
-                if missing > 0:
-                    v = np.concatenate([np.zeros(missing), v])
-                    v.sort()
-            self._sorted[int(year)] = v
+    ``years`` limits the table to the years that will be asked about.
+    """
 
-    def years(self) -> list[int]:
-        return sorted(self._sorted)
+    def __init__(
+        self,
+        table: pl.DataFrame,
+        value: str,
+        implicit_zeros: bool = False,
+        years: pl.Series | None = None,
+    ) -> None:
+        t = table.select(
+            pl.col("year").cast(pl.Int32), pl.col(value).cast(pl.Float64).alias("v")
+        ).drop_nulls()
+        if years is not None:
+            t = t.filter(pl.col("year").is_in(years.cast(pl.Int32).unique().implode()))
+        t = t.sort("year", "v")
+        self._year = t["year"].to_numpy()
+        self._v = t["v"].to_numpy()
+        self._zeros = implicit_zeros
+
+    def _slice(self, year: int) -> tuple[np.ndarray, int]:
+        lo, hi = np.searchsorted(self._year, [year, year + 1])
+        ref = self._v[lo:hi]
+        zeros = max(n_pairs(year) - len(ref), 0) if self._zeros else 0
+        return ref, zeros
 
     def percentile(self, years: pl.Series, values: pl.Series) -> pl.Series:
         """Mid-rank percentile (0-1) of each value among its year's values; null if either is null."""
@@ -62,24 +73,58 @@ class YearDistribution:
         v = values.cast(pl.Float64).to_numpy()
         out = np.full(len(v), np.nan)
         for year in np.unique(y):
-            ref = self._sorted.get(int(year))
-            if ref is None or len(ref) == 0:
+            ref, zeros = self._slice(int(year))
+            n = len(ref) + zeros
+            if n == 0:
                 continue
             sel = (y == year) & ~np.isnan(v)
-            lo = np.searchsorted(ref, v[sel], side="left")
-            hi = np.searchsorted(ref, v[sel], side="right")
-            out[sel] = (lo + hi) / 2.0 / len(ref)
+            below = np.searchsorted(ref, v[sel], side="left")
+            upto = np.searchsorted(ref, v[sel], side="right")
+            # implicit zeros sit below any positive value and tie with a zero value
+            below = below + np.where(v[sel] > 0, zeros, 0)
+            upto = upto + np.where(v[sel] >= 0, zeros, 0)
+            out[sel] = (below + upto) / 2.0 / n
         return pl.Series(values.name, out, nan_to_null=True)
 
 
-def pairwise_abs_differences(table: pl.DataFrame, value: str) -> pl.DataFrame:
-    """All |x_i - x_j| over pairs of states with a value in the same year (columns year, value)."""
-    parts = []
-    t = table.select("year", value).drop_nulls()
-    for (year,), g in t.partition_by("year", as_dict=True).items():
-        x = g[value].to_numpy().astype(np.float64)
-        iu, ju = np.triu_indices(len(x), k=1)
-        parts.append(pl.DataFrame({"year": np.full(len(iu), year), value: np.abs(x[iu] - x[ju])}))
-    if not parts:
-        return pl.DataFrame(schema={"year": pl.Int64, value: pl.Float64})
-    return pl.concat(parts)
+class PairwiseDistance:
+    """Percentile of |x_a - x_b| among all pairs of states with a value in the same year.
+
+    Counts pairs below a distance from the sorted values (sum over i of the values within
+    d above x_i), so the n(n-1)/2 distances are never materialised.
+    """
+
+    def __init__(self, table: pl.DataFrame, value: str) -> None:
+        t = table.select(
+            pl.col("year").cast(pl.Int32), pl.col(value).cast(pl.Float64).alias("v")
+        ).drop_nulls()
+        t = t.sort("year", "v")
+        self._year = t["year"].to_numpy()
+        self._v = t["v"].to_numpy()
+
+    def percentile(self, years: pl.Series, distances: pl.Series) -> pl.Series:
+        y = years.to_numpy()
+        d = distances.cast(pl.Float64).to_numpy()
+        out = np.full(len(d), np.nan)
+        for year in np.unique(y):
+            lo, hi = np.searchsorted(self._year, [year, year + 1])
+            x = self._v[lo:hi]
+            n = len(x)
+            if n < 2:
+                continue
+            sel = (y == year) & ~np.isnan(d)
+            q = d[sel]
+            idx = np.arange(n)
+            # pairs (i<j) with x_j - x_i < q, and with x_j - x_i <= q
+            less = (
+                (np.searchsorted(x, x[None, :] + q[:, None], side="left") - idx - 1)
+                .clip(min=0)
+                .sum(axis=1)
+            )
+            upto = (
+                (np.searchsorted(x, x[None, :] + q[:, None], side="right") - idx - 1)
+                .clip(min=0)
+                .sum(axis=1)
+            )
+            out[sel] = (less + upto) / 2.0 / (n * (n - 1) / 2)
+        return pl.Series(distances.name, out, nan_to_null=True)

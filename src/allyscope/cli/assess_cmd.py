@@ -1,0 +1,111 @@
+"""Assess a dyad: alliance, strategic partnership, tactical alignment, convergence, transactional or rivalry, per year and period."""
+
+from __future__ import annotations
+
+import typer
+
+from allyscope.cli.render import check_format, print_json
+
+FORMATS = ("text", "json", "markdown")
+
+
+def assess(
+    a: str = typer.Argument(
+        ..., help="first state: name, ISO3/ISO2 or COW code (e.g. IRN, Iran, 630)"
+    ),
+    b: str = typer.Argument(..., help="second state"),
+    years: str = typer.Option(
+        None, "--years", help="year or range, e.g. 1992-2025 (default: the last 34 years)"
+    ),
+    fmt: str = typer.Option("text", "--format", "-f", help="text (a table), json or markdown"),
+    third: str = typer.Option(
+        "USA", "--third", help="reference third party for shared-threat measures"
+    ),
+) -> None:
+    """Assess the relationship of A and B per year, per period and per dimension."""
+    f = check_format(fmt, FORMATS)
+    from allyscope.assessment import assess as run
+
+    d = run(a, b, years=years, third=third).as_dict()
+    if f == "json":
+        print_json(d)
+    elif f == "markdown":
+        from allyscope.presentation.assessment_view import markdown_view
+
+        typer.echo(markdown_view(d), nl=False)
+    else:
+        from rich.console import Console
+
+        from allyscope.presentation.assessment_view import rich_view
+
+        console = Console()
+        for part in rich_view(d):
+            console.print(part)
+
+
+def rank(
+    state: str = typer.Argument(..., help="the state whose partners to rank"),
+    year: int = typer.Option(..., "--year", help="the year to rank, e.g. 2023"),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json or csv"),
+    top: int = typer.Option(0, "--top", help="show only the first N partners (0: all)"),
+) -> None:
+    """List STATE's partners in a year by relationship type, then score."""
+    f = check_format(fmt, ("text", "json", "csv"))
+    from allyscope.assessment import rank as run
+
+    r = run(state, year)
+    if top > 0:
+        r = r.head(top)
+    rows = r.drop("a", "b", "iso3_a", "name_a").to_dicts()
+    if f == "json":
+        print_json(rows)
+    elif f == "csv":
+        from allyscope.cli.render import print_csv
+
+        print_csv(rows)
+    else:
+        from allyscope.cli.render import print_table
+
+        cols = ["rank", "iso3_b", "name_b", "type", "score", "confidence"]
+        print_table(
+            f"Partners of {r['name_a'][0] if r.height else state} in {year}",
+            cols,
+            [[row[c] for c in cols] for row in rows],
+        )
+
+
+def validate(
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json"),
+    write: bool = typer.Option(
+        False, "--write", help="replace the shipped calibration with this fit"
+    ),
+) -> None:
+    """Refit the typology on the reference dyads; report check-year and leave-one-out accuracy."""
+    f = check_format(fmt, ("text", "json"))
+    from allyscope.assessment.calibration import validate as run
+    from allyscope.assessment.calibration import write_calibration
+
+    v = run()
+    d = v.as_dict()
+    if write:
+        d["written"] = str(write_calibration(v))
+    if f == "json":
+        print_json(d)
+        return
+    from allyscope.cli.render import print_table
+
+    cols = [
+        "dyad",
+        "check_year",
+        "expected",
+        "predicted",
+        "correct",
+        "leave_one_out",
+        "span_accuracy",
+    ]
+    print_table("Reference dyads", cols, [[x[c] for c in cols] for x in d["dyads"]])  # type: ignore[index]
+    typer.echo(
+        f"check years exact: {d['check_year_exact']}; leave-one-out: {d['leave_one_out_exact']}; "
+        f"span accuracy: {d['span_accuracy']}; thresholds: {d['thresholds']}; "
+        f"shipped calibration is the current fit: {d['shipped_calibration_is_current_fit']}"
+    )

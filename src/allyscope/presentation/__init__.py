@@ -1,0 +1,1 @@
+"""Presentation: renders what the assessment returns (it never computes a figure)."""

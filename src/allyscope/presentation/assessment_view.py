@@ -1,0 +1,144 @@
+"""Text (Rich) and Markdown views of an assessment, rendered from its JSON contract (a dict).
+
+Nothing here computes a figure: every number shown is a value of the dict
+:meth:`allyscope.assessment.Assessment.as_dict` returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CRITERIA_SHOWN = ("commitment", "convergence", "shared_threat", "depth", "breadth", "friction")
+TOP = 5
+SHORT = {
+    "commitment": "commit",
+    "convergence": "conv",
+    "shared_threat": "threat",
+    "friction": "fric",
+}
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return "NA"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.2f}"
+    return str(v)
+
+
+def _headline(d: dict[str, Any]) -> str:
+    a, b, cur = d["dyad"]["a"], d["dyad"]["b"], d["current"]
+    return (
+        f"{a['name']} ({a['iso3']}) – {b['name']} ({b['iso3']}), {d['years'][0]}-{d['years'][1]}: "
+        f"in {cur['year']} a {cur['type'].replace('_', ' ')} "
+        f"(score {_fmt(cur['score'])}, confidence {_fmt(cur['confidence'])})"
+    )
+
+
+def _dependence(d: dict[str, Any]) -> list[str]:
+    asym = d["asymmetry"]
+    lines = [f"more dependent overall: {asym['more_dependent'] or 'NA'}"]
+    for dim, v in asym["by_dimension"].items():
+        if v["dependence"] is None:
+            lines.append(f"{dim}: NA (no data in the range)")
+            continue
+        dep = ", ".join(f"{k} {val:.3f}" for k, val in v["dependence"].items())
+        lines.append(
+            f"{dim} ({v['years'][0]}-{v['years'][1]}): {dep} -> {v['more_dependent'] or 'equal'}"
+        )
+    return lines
+
+
+def _items(items: list[dict[str, Any]], period: str) -> list[dict[str, Any]]:
+    return [i for i in items if i["period"] == period][:TOP]
+
+
+def rich_view(d: dict[str, Any]) -> list[Any]:
+    """Rich renderables: headline, periods, years, asymmetry, drivers/obstacles of the last period."""
+    from rich.panel import Panel
+    from rich.table import Table
+
+    out: list[Any] = [Panel(_headline(d), style="bold")]
+    pt = Table(title="Periods", header_style="bold")
+    for c in ("years", "type", "confidence", "starts at"):
+        pt.add_column(c)
+    for p in d["periods"]:
+        pt.add_row(f"{p['start']}-{p['end']}", p["type"], _fmt(p["confidence"]), p["starts_at"])
+    out.append(pt)
+    yt = Table(title="By year (criteria values; NA = no data)", header_style="bold")
+    for c in ("year", "type", "score", "conf.", *CRITERIA_SHOWN):
+        label = SHORT.get(c, c)
+        if c == "type":
+            yt.add_column(label, no_wrap=True)
+        else:
+            yt.add_column(label, justify="right")
+    for y in d["by_year"]:
+        yt.add_row(
+            str(y["year"]),
+            y["type"],
+            _fmt(y["score"]),
+            _fmt(y["confidence"]),
+            *[_fmt(y["criteria"][c]["value"]) for c in CRITERIA_SHOWN],
+        )
+    out.append(yt)
+    out.append(Panel("\n".join(_dependence(d)), title="Who needs whom"))
+    if d["periods"]:
+        last = d["periods"][-1]
+        label = f"{last['start']}-{last['end']}"
+        dt = Table(title=f"Drivers and obstacles, {label}", header_style="bold")
+        for c in ("", "indicator", "value", "source"):
+            dt.add_column(c)
+        for kind, items in (("+", d["drivers"]), ("-", d["obstacles"])):
+            for i in _items(items, label):
+                dt.add_row(kind, i["indicator"], _fmt(i["value"])[:48], str(i["source"])[:48])
+        out.append(dt)
+    missing = d["by_year"][-1]["missing_sources"] if d["by_year"] else []
+    if missing:
+        out.append(f"Sources without data for {d['by_year'][-1]['year']}: {', '.join(missing)}")
+    return out
+
+
+def markdown_view(d: dict[str, Any]) -> str:
+    """The same content as Markdown (for reports, issues, notebooks)."""
+    lines = [
+        f"# {_headline(d)}",
+        "",
+        "## Periods",
+        "",
+        "| years | type | confidence | starts at |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| {p['start']}-{p['end']} | {p['type']} | {_fmt(p['confidence'])} | {p['starts_at']} |"
+        for p in d["periods"]
+    ]
+    lines += [
+        "",
+        "## By year",
+        "",
+        "| year | type | score | confidence | " + " | ".join(CRITERIA_SHOWN) + " |",
+        "|---" * (4 + len(CRITERIA_SHOWN)) + "|",
+    ]
+    for y in d["by_year"]:
+        vals = " | ".join(_fmt(y["criteria"][c]["value"]) for c in CRITERIA_SHOWN)
+        lines.append(
+            f"| {y['year']} | {y['type']} | {_fmt(y['score'])} | {_fmt(y['confidence'])} | {vals} |"
+        )
+    lines += ["", "## Who needs whom", ""] + [f"- {s}" for s in _dependence(d)]
+    for title, items in (("Drivers", d["drivers"]), ("Obstacles", d["obstacles"])):
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| period | indicator | value | source |",
+            "|---|---|---|---|",
+        ]
+        for p in d["periods"]:
+            for i in _items(items, f"{p['start']}-{p['end']}"):
+                lines.append(
+                    f"| {i['period']} | {i['indicator']} | {_fmt(i['value'])} | {i['source']} |"
+                )
+    lines += ["", "## Sources", ""] + [f"- {s['dataset']} {s['version']}" for s in d["sources"]]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,340 @@
+"""The assessment engine: JSON contract, typology rules, calibration, periods, bad input."""
+
+import itertools
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import allyscope
+from allyscope.assessment import LADDER, Thresholds
+from allyscope.assessment.calibration import load_calibration, reference_dyads, validate
+from allyscope.assessment.typology import classify
+from allyscope.errors import DataError, InvalidInputError, UnknownStateError
+from allyscope.indicators import DIMENSIONS, catalog
+from allyscope.indicators.system import PairwiseDistance, YearDistribution
+from allyscope.sources import curated
+
+
+@pytest.fixture(scope="module")
+def module_cache(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ALLYSCOPE_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
+@pytest.fixture(scope="module")
+def iran_russia(module_cache):
+    return allyscope.assess("IRN", "RUS", years=(1992, 2025))
+
+
+@pytest.fixture(scope="module")
+def contract(iran_russia):
+    # the JSON contract must survive a JSON round trip unchanged
+    return json.loads(json.dumps(iran_russia.as_dict()))
+
+
+@pytest.fixture(scope="module")
+def validation(module_cache):
+    return validate()
+
+
+def test_json_contract_keys(contract):
+    assert set(contract["dyad"]["a"]) == {"cow", "iso3", "name"}
+    assert contract["dyad"]["a"]["iso3"] == "IRN" and contract["dyad"]["b"]["cow"] == 365
+    years = [y["year"] for y in contract["by_year"]]
+    assert years == list(range(1992, 2026))
+    for y in contract["by_year"]:
+        assert {"year", "type", "score", "confidence", "criteria", "dimensions"} <= set(y)
+        assert y["type"] in LADDER
+        assert 0 <= y["score"] < 1 and 0 <= y["confidence"] <= 1
+        for name, c in y["criteria"].items():
+            assert {"value", "met", "evidence"} <= set(c), name
+        assert set(y["dimensions"]) == set(DIMENSIONS)
+    for p in contract["periods"]:
+        assert {"start", "end", "type", "confidence"} <= set(p)
+    assert contract["asymmetry"]["more_dependent"] in ("IRN", "RUS", None)
+    assert set(contract["asymmetry"]["by_dimension"]) >= {"economic", "security"}
+    assert isinstance(contract["drivers"], list) and isinstance(contract["obstacles"], list)
+    for s in contract["sources"]:
+        assert {"dataset", "version", "citation"} <= set(s) and s["citation"]
+
+
+def test_periods_tile_the_years(contract):
+    ps = contract["periods"]
+    assert ps[0]["start"] == 1992 and ps[-1]["end"] == 2025
+    for prev, nxt in itertools.pairwise(ps):
+        assert nxt["start"] == prev["end"] + 1
+        assert nxt["type"] != prev["type"]  # neighbours of one type are merged
+
+
+def test_every_number_traces_to_a_source(contract):
+    known = {s["dataset"] for s in contract["sources"]}
+    for y in contract["by_year"]:
+        for c in y["criteria"].values():
+            for ev in c["evidence"]:
+                assert {d.split(" ")[0] for d in ev["datasets"]} <= known
+                assert ev["row"]["year"] == y["year"]
+    reg_ids = set(curated.bilateral()["id"].to_list())
+    for item in contract["drivers"] + contract["obstacles"]:
+        if str(item["indicator"]).startswith("registry:"):
+            assert item["indicator"].split(":", 1)[1] in reg_ids
+        else:
+            assert item["source"]
+
+
+def test_missing_is_null_not_zero_and_lowers_confidence(contract):
+    by = {y["year"]: y for y in contract["by_year"]}
+    # COW trade ends in 2014: economic indicators are null afterwards, never 0
+    assert by[2010]["dimensions"]["economic"]["indicators"]["trade_total"] > 0
+    assert by[2020]["dimensions"]["economic"]["indicators"]["trade_total"] is None
+    assert any(m.startswith("cow_trade ") for m in by[2020]["missing_sources"])
+    assert by[2025]["confidence"] < by[2010]["confidence"]
+    # ATOP (to 2018) is carried forward and says so
+    ev = {e["indicator"]: e for e in by[2020]["criteria"]["commitment"]["evidence"]}
+    assert ev["atop_nonagg"]["carried_from"] == 2018
+
+
+def test_iran_russia_registry_events_drive_the_latest_years(iran_russia):
+    f = iran_russia.frame
+    row = f.filter(pl.col("year") == 2025).row(0, named=True)
+    assert "IRN-RUS-2025-csp" in row["reg_ids"]
+    assert (
+        row["c_commitment"] == 2
+    )  # a named comprehensive strategic partnership, no defence clause
+    assert row["type"] == "strategic_partnership"
+    assert iran_russia.asymmetry["more_dependent"] == "IRN"
+
+
+def test_reference_dyads_and_leave_one_out(validation):
+    d = validation.as_dict()
+    assert validation.n_dyads == len(reference_dyads()) == 10
+    assert d["check_year_exact"] == "10/10"
+    assert validation.loo_correct >= 9
+
+
+def test_shipped_calibration_is_the_fit(validation):
+    assert load_calibration() == validation.thresholds
+    assert validation.shipped_matches
+
+
+def _criteria_row(**kw):
+    base = {
+        "c_commitment": 0,
+        "c_convergence": 0.2,
+        "c_shared_threat": 0.1,
+        "c_depth": 0.0,
+        "c_breadth": 1,
+        "c_durability": 0,
+        "c_symmetry": None,
+        "c_friction": 0.0,
+        "arms_share_a_from_b": 0.0,
+        "arms_share_b_from_a": 0.0,
+        "reg_military": 0,
+    }
+    base.update(kw)
+    row = pl.DataFrame([base], schema_overrides={"c_symmetry": pl.Float64})
+    avail = {
+        f"a_{c}": 1.0
+        for c in (
+            "commitment",
+            "convergence",
+            "shared_threat",
+            "depth",
+            "breadth",
+            "durability",
+            "symmetry",
+            "friction",
+        )
+    }
+    return row.with_columns(**{k: pl.lit(v) for k, v in avail.items()})
+
+
+@pytest.mark.parametrize(
+    ("kw", "expected"),
+    [
+        ({}, "transactional"),
+        ({"c_convergence": 0.9}, "convergence"),
+        ({"c_shared_threat": 0.9}, "convergence"),
+        ({"c_shared_threat": 0.9, "reg_military": 1}, "tactical_alignment"),
+        ({"c_shared_threat": 0.9, "reg_military": 1, "c_friction": 0.5}, "convergence"),
+        ({"c_commitment": 2, "c_breadth": 4}, "strategic_partnership"),
+        ({"c_commitment": 2, "c_breadth": 1}, "transactional"),
+        ({"c_commitment": 3}, "alliance"),
+        ({"c_commitment": 3, "c_friction": 1.0}, "rivalry"),  # friction overrules form
+        ({"c_convergence": None, "c_shared_threat": None}, "transactional"),
+    ],
+)
+def test_ladder_rules(kw, expected):
+    th = Thresholds(convergence=0.5, threat=0.75, depth=0.1, breadth=3)
+    assert classify(_criteria_row(**kw), th)["type"][0] == expected
+
+
+def test_missing_data_lower_confidence_not_score():
+    th = Thresholds()
+    full = classify(_criteria_row(c_convergence=0.9), th)
+    gap = classify(_criteria_row(c_convergence=0.9).with_columns(a_depth=pl.lit(0.0)), th)
+    assert gap["confidence"][0] < full["confidence"][0]
+    assert gap["type"][0] == full["type"][0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(-3, 3, allow_nan=False), min_size=2, max_size=25),
+    st.lists(st.floats(0, 6, allow_nan=False), min_size=1, max_size=5),
+)
+def test_pairwise_distance_percentile_matches_brute_force(xs, qs):
+    x = np.array(xs)
+    t = pl.DataFrame({"year": [2000] * len(x), "v": x})
+    got = PairwiseDistance(t, "v").percentile(pl.Series([2000] * len(qs)), pl.Series(qs)).to_numpy()
+    iu, ju = np.triu_indices(len(x), 1)
+    dist = np.abs(x[iu] - x[ju])
+    for g, q in zip(got, qs, strict=True):
+        lo, hi = (dist < q - 1e-9).mean(), (dist <= q + 1e-9).mean()
+        assert lo - 1e-12 <= g <= hi + 1e-12
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 50), min_size=1, max_size=30), st.integers(0, 60))
+def test_year_distribution_counts_implicit_zeros(values, q):
+    from allyscope.indicators.system import n_pairs
+
+    t = pl.DataFrame({"year": [2000] * len(values), "v": values})
+    got = YearDistribution(t, "v", implicit_zeros=True).percentile(
+        pl.Series([2000]), pl.Series([q])
+    )[0]
+    full = np.concatenate([np.zeros(n_pairs(2000) - len(values)), np.array(values, dtype=float)])
+    expected = ((full < q).sum() + (full <= q).sum()) / 2 / len(full)
+    assert got == pytest.approx(expected)
+
+
+def test_catalogue_declares_every_indicator():
+    names = [i.name for i in catalog()]
+    assert len(names) == len(set(names)) >= 40
+    for i in catalog():
+        assert i.dimension in DIMENSIONS and i.direction in (-1, 0, 1)
+        assert i.coverage[0] <= i.coverage[1] and i.datasets and i.description
+
+
+def test_registry_rows_cite_sources_and_cover_the_reference_dyads():
+    b = curated.bilateral()
+    assert (b["source"].str.len_chars() > 10).all()
+    ids = set(b["id"].to_list())
+    assert {"IRN-RUS-2001-basis", "IRN-RUS-2025-csp"} <= ids
+    csp = b.filter(pl.col("id") == "IRN-RUS-2025-csp").row(0, named=True)
+    assert csp["signed"] == "2025-01-17" and csp["defence"] == 0
+    pairs = {frozenset(p) for p in b.select("ccode_a", "ccode_b").iter_rows()}
+    m = curated.membership_years()
+    for r in reference_dyads().iter_rows(named=True):
+        a, c = r["ccode_a"], r["ccode_b"]
+        shared = m.filter(pl.col("ccode") == a).join(
+            m.filter(pl.col("ccode") == c), on=["org", "year"]
+        )
+        assert frozenset((a, c)) in pairs or shared.height > 0, r["dyad"]
+
+
+def test_registry_validation_names_the_line(monkeypatch):
+    bad = (
+        pl.DataFrame(
+            {
+                c: ["x"]
+                for c in (
+                    "id",
+                    "a",
+                    "b",
+                    "name",
+                    "source",
+                    "url",
+                    "notes",
+                    "dimensions",
+                    "partnership",
+                )
+            }
+            | {
+                "kind": ["alliance"],
+                "signed": ["2001-03-12"],
+                "in_force": [""],
+                "ended": [""],
+                "defence": ["0"],
+                "offence": ["0"],
+                "nonaggression": ["0"],
+                "consultation": ["0"],
+                "direction": ["1"],
+            }
+        )
+        .with_columns(pl.col("partnership").replace("x", ""))
+        .with_row_index("line", offset=2)
+    )
+    monkeypatch.setattr(curated, "_read", lambda name: bad)
+    curated.bilateral.cache_clear()
+    try:
+        with pytest.raises(DataError, match=r"kind not one of .* line\(s\) 2"):
+            curated.bilateral()
+    finally:
+        curated.bilateral.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("args", "exc"),
+    [
+        (("IRN", "RUS", "2025-1992"), InvalidInputError),
+        (("IRN", "RUS", "1700-1800"), InvalidInputError),
+        (("IRN", "RUS", "next year"), InvalidInputError),
+        (("IRN", "Iran", None), InvalidInputError),
+        (("IRN", "Atlantis", None), UnknownStateError),
+    ],
+)
+def test_bad_input(args, exc):
+    a, b, years = args
+    with pytest.raises(exc):
+        allyscope.assess(a, b, years=years)
+
+
+def test_rank_orders_partners_by_rung_then_score(module_cache):
+    r = allyscope.rank("IRN", 2023)
+    assert r.height > 150 and (r["iso3_a"] == "IRN").all()
+    rungs = r["type"].replace_strict({t: i for i, t in enumerate(LADDER)}).to_list()
+    assert rungs == sorted(rungs, reverse=True)
+    assert r["rank"].to_list() == list(range(1, r.height + 1))
+
+
+def _cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "allyscope", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ},
+    )
+
+
+def test_cli_assess_json_and_text():
+    out = _cli("assess", "IRN", "RUS", "--years", "2015", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["by_year"][0]["year"] == 2015 and d["dyad"]["b"]["iso3"] == "RUS"
+    text = _cli("assess", "Iran", "Russia", "--years", "2010-2015")
+    assert text.returncode == 0 and "Periods" in text.stdout and "Who needs whom" in text.stdout
+    md = _cli("assess", "IRN", "RUS", "--years", "2012-2014", "--format", "markdown")
+    assert md.returncode == 0 and md.stdout.startswith("# Iran (IRN)")
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (("assess", "IRN", "RUS", "--years", "2030"), 2),
+        (("assess", "IRN", "Narnia"), 2),
+        (("assess", "IRN", "RUS", "--format", "yaml"), 2),
+        (("rank", "IRN", "--year", "1700"), 2),
+    ],
+)
+def test_cli_assess_bad_input_is_one_line(args, code):
+    out = _cli(*args)
+    assert out.returncode == code
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
