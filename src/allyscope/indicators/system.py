@@ -39,10 +39,14 @@ def n_pairs(year: int) -> int:
 
 
 class YearDistribution:
-    """Values per year, sorted once, with optional implicit zeros up to all pairs of members.
+    """Values per year, with optional implicit zeros up to all pairs of members.
 
-    ``years`` limits the table to the years that will be asked about.
+    ``years`` limits the table to the years that will be asked about. Rows are grouped by
+    year once (an integer argsort); a year's values are sorted only when many values of
+    that year are asked about, otherwise they are counted directly.
     """
+
+    DIRECT = 32  # up to this many queries per year, count instead of sorting
 
     def __init__(
         self,
@@ -56,9 +60,10 @@ class YearDistribution:
         ).drop_nulls()
         if years is not None:
             t = t.filter(pl.col("year").is_in(years.cast(pl.Int32).unique().implode()))
-        t = t.sort("year", "v")
-        self._year = t["year"].to_numpy()
-        self._v = t["v"].to_numpy()
+        yr = t["year"].to_numpy()
+        order = np.argsort(yr, kind="stable")
+        self._year = yr[order]
+        self._v = t["v"].to_numpy()[order]
         self._zeros = implicit_zeros
 
     def _slice(self, year: int) -> tuple[np.ndarray, int]:
@@ -78,11 +83,17 @@ class YearDistribution:
             if n == 0:
                 continue
             sel = (y == year) & ~np.isnan(v)
-            below = np.searchsorted(ref, v[sel], side="left")
-            upto = np.searchsorted(ref, v[sel], side="right")
+            q = v[sel]
+            if len(q) <= self.DIRECT:
+                below = (ref[:, None] < q[None, :]).sum(axis=0)
+                upto = (ref[:, None] <= q[None, :]).sum(axis=0)
+            else:
+                srt = np.sort(ref)
+                below = np.searchsorted(srt, q, side="left")
+                upto = np.searchsorted(srt, q, side="right")
             # implicit zeros sit below any positive value and tie with a zero value
-            below = below + np.where(v[sel] > 0, zeros, 0)
-            upto = upto + np.where(v[sel] >= 0, zeros, 0)
+            below = below + np.where(q > 0, zeros, 0)
+            upto = upto + np.where(q >= 0, zeros, 0)
             out[sel] = (below + upto) / 2.0 / n
         return pl.Series(values.name, out, nan_to_null=True)
 
