@@ -53,7 +53,7 @@ def test_json_contract_keys(contract):
     for y in contract["by_year"]:
         assert {"year", "type", "score", "confidence", "criteria", "dimensions"} <= set(y)
         assert y["type"] in LADDER
-        assert 0 <= y["score"] < 1 and 0 <= y["confidence"] <= 1
+        assert 0 <= y["score"] < 1 and 0 <= y["confidence"] <= 1 and 0 <= y["robustness"] <= 1
         for name, c in y["criteria"].items():
             assert {"value", "met", "evidence"} <= set(c), name
         assert set(y["dimensions"]) == set(DIMENSIONS)

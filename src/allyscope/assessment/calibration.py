@@ -30,6 +30,8 @@ from allyscope.fileio import write_text_atomic
 from allyscope.indicators import indicator_frame
 from allyscope.states import resolve
 
+#: Indicator columns the ladder rules read besides the criteria.
+NEEDED_FOR_RULES = ("arms_share_a_from_b", "arms_share_b_from_a", "reg_military")
 GRID: dict[str, list[float]] = {
     "convergence": [round(0.30 + 0.05 * i, 2) for i in range(13)],  # 0.30 .. 0.90
     "threat": [round(0.50 + 0.05 * i, 2) for i in range(10)],  # 0.50 .. 0.95
@@ -96,6 +98,26 @@ def grid_results(crit: pl.DataFrame) -> pl.DataFrame:
         check_correct=(pl.col("correct") & pl.col("check")).sum(),
         span_correct=pl.col("correct").sum(),
         span_n=pl.len(),
+    )
+
+
+def robustness(crit: pl.DataFrame) -> pl.DataFrame:
+    """Per (a, b, year): the share of the threshold grid giving the type ``crit`` already has.
+
+    ``crit`` is a classified frame (it has ``type``); 1.0 means every threshold set in
+    :data:`GRID` agrees, so the verdict does not hang on the fitted thresholds.
+    """
+    base = crit.select("a", "b", "year", pl.col("type").alias("assigned"))
+    keep = [c for c in crit.columns if c.startswith(("c_", "a_")) or c in NEEDED_FOR_RULES]
+    wide = crit.select("a", "b", "year", *keep).join(_grid(), how="cross")
+    typed = classify(wide, None).select("a", "b", "year", "type")
+    agree = (
+        typed.join(base, on=["a", "b", "year"])
+        .group_by("a", "b", "year")
+        .agg(robustness=(pl.col("type") == pl.col("assigned")).mean())
+    )
+    return base.join(agree, on=["a", "b", "year"], how="left", maintain_order="left").select(
+        "a", "b", "year", pl.col("robustness").round(2)
     )
 
 

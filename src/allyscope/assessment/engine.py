@@ -15,7 +15,7 @@ from typing import Any
 import polars as pl
 
 from allyscope.assessment.asymmetry import asymmetry
-from allyscope.assessment.calibration import THIRD, load_calibration
+from allyscope.assessment.calibration import THIRD, load_calibration, robustness
 from allyscope.assessment.criteria import CRITERIA, criteria
 from allyscope.assessment.drivers import drivers_obstacles
 from allyscope.assessment.periods import periods
@@ -208,6 +208,7 @@ class Assessment:
             "type": row["type"],
             "score": row["score"],
             "confidence": row["confidence"],
+            "robustness": row["robustness"],
             "criteria": crit,
             "dimensions": dims,
             "missing_sources": self._missing(row["year"]),
@@ -277,6 +278,7 @@ def assess(
             f"{sa.name} and {sb.name} were not both members of the state system in {first}-{last}: "
             f"{sa.name} {sa.spells_text()}; {sb.name} {sb.spells_text()}"
         )
+    f = f.join(robustness(f), on=["a", "b", "year"], how="left", maintain_order="left")
     present = set(f["year"].to_list())
     missing = [y for y in range(first, last + 1) if y not in present]
     pers = periods(f)

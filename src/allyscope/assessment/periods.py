@@ -6,7 +6,8 @@ shared threat, depth and commitment; and the years in which a registry row (a tr
 entering into force, a rupture, a restoration) starts to bear on the dyad. Each segment
 takes the type most of its years have; neighbouring segments of the same type merge.
 A period's confidence is the mean yearly confidence times the share of its years whose
-own type is the period's type.
+own type is the period's type (``agreement``); ``robustness`` is the mean share of the
+calibration grid's threshold sets that give each year its type.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ def periods(years: pl.DataFrame) -> list[dict[str, object]]:
     yr = years["year"].to_list()
     types = years["type"].to_list()
     conf = years["confidence"].to_list()
+    robust = years["robustness"].to_list() if "robustness" in years.columns else None
     starts = [0] + [i for i in range(1, len(yr)) if yr[i] in cps or yr[i] != yr[i - 1] + 1]
     bounds = list(zip(starts, [*starts[1:], len(yr)], strict=True))
     segs: list[dict[str, object]] = []
@@ -103,6 +105,7 @@ def periods(years: pl.DataFrame) -> list[dict[str, object]]:
                 "type": s["type"],
                 "confidence": round(c * agree, 2),
                 "agreement": round(agree, 2),
+                "robustness": round(float(np.mean(robust[lo:hi])), 2) if robust else None,
                 "starts_at": "registry event"
                 if yr[lo] in reg_cps
                 else "change point"

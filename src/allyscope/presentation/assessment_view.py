@@ -10,6 +10,7 @@ from typing import Any
 
 CRITERIA_SHOWN = ("commitment", "convergence", "shared_threat", "depth", "breadth", "friction")
 TOP = 5
+CRITERIA_TEXT = ("commitment", "convergence", "shared_threat", "friction")
 SHORT = {
     "commitment": "commit",
     "convergence": "conv",
@@ -57,30 +58,43 @@ def _items(items: list[dict[str, Any]], period: str) -> list[dict[str, Any]]:
 
 def rich_view(d: dict[str, Any]) -> list[Any]:
     """Rich renderables: headline, periods, years, asymmetry, drivers/obstacles of the last period."""
+    from rich import box
     from rich.panel import Panel
     from rich.table import Table
 
     out: list[Any] = [Panel(_headline(d), style="bold")]
     pt = Table(title="Periods", header_style="bold")
-    for c in ("years", "type", "confidence", "starts at"):
+    for c in ("years", "type", "confidence", "robustness", "starts at"):
         pt.add_column(c)
     for p in d["periods"]:
-        pt.add_row(f"{p['start']}-{p['end']}", p["type"], _fmt(p["confidence"]), p["starts_at"])
+        pt.add_row(
+            f"{p['start']}-{p['end']}",
+            p["type"],
+            _fmt(p["confidence"]),
+            _fmt(p.get("robustness")),
+            p["starts_at"],
+        )
     out.append(pt)
-    yt = Table(title="By year (criteria values; NA = no data)", header_style="bold")
-    for c in ("year", "type", "score", "conf.", *CRITERIA_SHOWN):
-        label = SHORT.get(c, c)
-        if c == "type":
-            yt.add_column(label, no_wrap=True)
-        else:
-            yt.add_column(label, justify="right")
+    yt = Table(
+        title="By year (criteria values; NA = no data; json/markdown give all criteria)",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+    )
+    yt.add_column("year", no_wrap=True, min_width=4)
+    yt.add_column("type", no_wrap=True, min_width=21)
+    for c in ("score", "conf", "robust", *[SHORT.get(c, c) for c in CRITERIA_TEXT]):
+        yt.add_column(c, justify="right", no_wrap=True, min_width=max(len(c), 4))
     for y in d["by_year"]:
         yt.add_row(
             str(y["year"]),
             y["type"],
             _fmt(y["score"]),
             _fmt(y["confidence"]),
-            *[_fmt(y["criteria"][c]["value"]) for c in CRITERIA_SHOWN],
+            _fmt(y.get("robustness")),
+            *[_fmt(y["criteria"][c]["value"]) for c in CRITERIA_TEXT],
         )
     out.append(yt)
     out.append(Panel("\n".join(_dependence(d)), title="Who needs whom"))
@@ -107,24 +121,26 @@ def markdown_view(d: dict[str, Any]) -> str:
         "",
         "## Periods",
         "",
-        "| years | type | confidence | starts at |",
-        "|---|---|---|---|",
+        "| years | type | confidence | robustness | starts at |",
+        "|---|---|---|---|---|",
     ]
     lines += [
-        f"| {p['start']}-{p['end']} | {p['type']} | {_fmt(p['confidence'])} | {p['starts_at']} |"
+        f"| {p['start']}-{p['end']} | {p['type']} | {_fmt(p['confidence'])} "
+        f"| {_fmt(p.get('robustness'))} | {p['starts_at']} |"
         for p in d["periods"]
     ]
     lines += [
         "",
         "## By year",
         "",
-        "| year | type | score | confidence | " + " | ".join(CRITERIA_SHOWN) + " |",
-        "|---" * (4 + len(CRITERIA_SHOWN)) + "|",
+        "| year | type | score | confidence | robustness | " + " | ".join(CRITERIA_SHOWN) + " |",
+        "|---" * (5 + len(CRITERIA_SHOWN)) + "|",
     ]
     for y in d["by_year"]:
         vals = " | ".join(_fmt(y["criteria"][c]["value"]) for c in CRITERIA_SHOWN)
         lines.append(
-            f"| {y['year']} | {y['type']} | {_fmt(y['score'])} | {_fmt(y['confidence'])} | {vals} |"
+            f"| {y['year']} | {y['type']} | {_fmt(y['score'])} | {_fmt(y['confidence'])} "
+            f"| {_fmt(y.get('robustness'))} | {vals} |"
         )
     lines += ["", "## Who needs whom", ""] + [f"- {s}" for s in _dependence(d)]
     for title, items in (("Drivers", d["drivers"]), ("Obstacles", d["obstacles"])):
