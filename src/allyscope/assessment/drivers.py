@@ -13,7 +13,8 @@ years with data, the effect and the source):
 - trends: converging ideal points and growing trade are drivers, the reverse obstacles.
 
 Registry rows in force or dated within the period are listed too, cooperative rows as
-drivers and hostile ones as obstacles. Items are ranked by |effect|.
+drivers and hostile ones as obstacles, with effect 0.75 when the row starts within the
+period and 0.25 when it was already standing. Items are ranked by |effect| per period.
 """
 
 from __future__ import annotations
@@ -69,7 +70,9 @@ def drivers_obstacles(
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     drivers: list[dict[str, object]] = []
     obstacles: list[dict[str, object]] = []
-    reg = curated.bilateral().select("id", "kind", "name", "signed", "direction", "source", "line")
+    reg = curated.bilateral().select(
+        "id", "kind", "name", "signed", "start_year", "direction", "source", "line"
+    )
     for p in periods:
         label = f"{p['start']}-{p['end']}"
         seg = years.filter(pl.col("year").is_between(p["start"], p["end"]))
@@ -110,7 +113,9 @@ def drivers_obstacles(
                     "indicator": f"registry:{r['id']}",
                     "dimension": "institutional",
                     "value": r["name"],
-                    "effect": 0.5 if r["direction"] > 0 else -0.5,
+                    # rows that start within the period weigh more than standing older ones
+                    "effect": (0.75 if p["start"] <= r["start_year"] <= p["end"] else 0.25)
+                    * (1 if r["direction"] > 0 else -1),
                     "description": f"{r['kind']} ({r['signed']})",
                     "source": f"{r['source']} [sources/curated/bilateral.csv line {r['line']}]",
                 }

@@ -106,7 +106,14 @@ def rich_view(d: dict[str, Any]) -> list[Any]:
             dt.add_column(c)
         for kind, items in (("+", d["drivers"]), ("-", d["obstacles"])):
             for i in _items(items, label):
-                dt.add_row(kind, i["indicator"], _fmt(i["value"])[:48], str(i["source"])[:48])
+                reg = str(i["indicator"]).startswith("registry:")
+                value = i["description"] if reg else _fmt(i["value"])
+                dt.add_row(
+                    kind,
+                    str(i["indicator"]).removeprefix("registry:"),
+                    str(value)[:40],
+                    str(i["source"])[:48],
+                )
         out.append(dt)
     missing = d["by_year"][-1]["missing_sources"] if d["by_year"] else []
     if missing:
