@@ -95,6 +95,9 @@ def test_missing_is_null_not_zero_and_lowers_confidence(contract):
     assert by[2010]["dimensions"]["economic"]["indicators"]["trade_total"] > 0
     assert by[2020]["dimensions"]["economic"]["indicators"]["trade_total"] is None
     assert any(m.startswith("cow_trade ") for m in by[2020]["missing_sources"])
+    # ICEWS event counts cover 2002-2014 only
+    assert by[2010]["dimensions"]["societal"]["indicators"]["icews_events"] > 0
+    assert by[2020]["dimensions"]["societal"]["indicators"]["icews_events"] is None
     assert by[2025]["confidence"] < by[2010]["confidence"]
     # ATOP (to 2018) is carried forward and says so
     ev = {e["indicator"]: e for e in by[2020]["criteria"]["commitment"]["evidence"]}

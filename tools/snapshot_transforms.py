@@ -81,6 +81,28 @@ def _milex(frames):
     return df, f"dropped {n0 - df.height} local-currency rows; {n} names are not COW states"
 
 
+def _icews(frames):
+    """ICEWS directed dyad-year counts (netify slice): ISO3 -> COW codes for the year."""
+    df = frames["netify_icews_dyad_year.parquet"].select(
+        "i_iso3c", "j_iso3c", "year", "verb_coop", "matl_coop", "verb_conf", "matl_conf"
+    )
+    df = assign_ccodes(df, "i_iso3c", "year", "ccode1")
+    df = assign_ccodes(df, "j_iso3c", "year", "ccode2")
+    unmatched = df.filter(pl.col("ccode1").is_null() | pl.col("ccode2").is_null())
+    codes = sorted(set(unmatched["i_iso3c"].to_list()) | set(unmatched["j_iso3c"].to_list()))
+    df = df.drop_nulls(["ccode1", "ccode2"]).select(
+        pl.col("ccode1").cast(pl.Int16),
+        pl.col("ccode2").cast(pl.Int16),
+        pl.col("year").cast(pl.Int16),
+        "verb_coop",
+        "matl_coop",
+        "verb_conf",
+        "matl_conf",
+    )
+    note = f"{unmatched.height} rows of ISO3 codes without a COW state ({', '.join(c for c in codes if c)})"
+    return df.sort("year", "ccode1", "ccode2"), note if unmatched.height else ""
+
+
 TRANSFORMS = {
     "atop": _one("peacesciencer_atop_alliance.parquet", None, _flags(ATOP)),
     "cow_trade": _one("peacesciencer_cow_trade_ndy.parquet"),
@@ -130,4 +152,5 @@ TRANSFORMS = {
     ),
     "sipri_tiv_exports": _sipri_tiv("sipri_tiv_exports_by_supplier_1950_2024.parquet", "supplier"),
     "sipri_milex": (["sipri_milex_1948_2023_long.parquet"], _milex),
+    "icews_dyadic": (["netify_icews_dyad_year.parquet"], _icews),
 }

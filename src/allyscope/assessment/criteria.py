@@ -123,7 +123,8 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         dim_institutional=pl.any_horizontal(
             pl.col("igos_pct") >= BASELINE_PCT, pl.col("reg_treaties") > 0
         ),
-        dim_societal=pl.lit(None, dtype=pl.Boolean),
+        dim_societal=(pl.col("icews_events_pct") >= BASELINE_PCT)
+        & (pl.col("icews_coop_share") >= 0.5),
     )
     # Past a source's end, slow-moving criteria keep their last value for CARRY_YEARS years
     # (flagged by halving their availability); beyond that they are missing.
@@ -134,6 +135,7 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         "dim_diplomatic",
         "dim_economic",
         "dim_institutional",
+        "dim_societal",
     ]
     f = f.with_columns(
         *[

@@ -25,7 +25,14 @@ from allyscope.assessment.typology import Thresholds
 from allyscope.indicators.catalog import INDICATORS
 from allyscope.sources import curated
 
-PERCENTILES = ("ideal_closeness_pct", "un_agree_pct", "trade_pct", "igos_pct", "third_opposition")
+PERCENTILES = (
+    "ideal_closeness_pct",
+    "un_agree_pct",
+    "trade_pct",
+    "igos_pct",
+    "third_opposition",
+    "icews_events_pct",
+)
 PRESENT_UP = (
     "atop_defense",
     "atop_offense",
@@ -40,7 +47,14 @@ PRESENT_UP = (
     "shared_orgs",
     "reg_partnership",
 )
-PRESENT_DOWN = ("strategic_rivalry", "mid_ongoing", "reg_rupture", "reg_conflict")
+PRESENT_DOWN = (
+    "strategic_rivalry",
+    "mid_ongoing",
+    "reg_rupture",
+    "reg_conflict",
+    "reg_sanctions",
+    "icews_matl_conf",
+)
 SHARES = ("trade_share_a", "trade_share_b", "arms_share_a_from_b", "arms_share_b_from_a")
 MARGIN = 0.05
 

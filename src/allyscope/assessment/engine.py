@@ -54,7 +54,15 @@ CRITERION_INDICATORS: dict[str, tuple[str, ...]] = {
         "trade_share_b",
         "reg_military",
     ),
-    "breadth": ("ideal_closeness_pct", "arms_recent", "trade_pct", "igos_pct", "reg_treaties"),
+    "breadth": (
+        "ideal_closeness_pct",
+        "arms_recent",
+        "trade_pct",
+        "igos_pct",
+        "reg_treaties",
+        "icews_events_pct",
+        "icews_coop_share",
+    ),
     "durability": (),
     "symmetry": ("trade_share_a", "trade_share_b", "arms_share_a_from_b", "arms_share_b_from_a"),
     "friction": (

@@ -86,6 +86,7 @@ def catalog() -> list[Indicator]:
         economic,
         institutional,
         security,
+        societal,
     )
 
     return list(INDICATORS.values())

@@ -1,0 +1,98 @@
+"""Societal dimension: the tone of event data between the two states (ICEWS, 2002-2014).
+
+Counts come from the ICEWS Coded Event Data as aggregated per directed dyad-year in the
+netify package (152 states). Both directions are summed. A pair outside netify's 152
+states, or a year outside 2002-2014, is null, not 0. The event volume is read as a
+percentile among all pairs the data cover that year.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from allyscope.indicators.catalog import indicator
+from allyscope.indicators.context import IndicatorContext
+from allyscope.indicators.system import YearDistribution
+from allyscope.sources.store import load
+
+ICEWS = ("icews_dyadic",)
+COVERAGE = (2002, 2014)
+COUNTS = ("verb_coop", "matl_coop", "verb_conf", "matl_conf")
+
+
+def _undirected() -> pl.DataFrame:
+    """ccode1 < ccode2, year, the four counts summed over both directions."""
+    t = load("icews_dyadic")
+    t = t.select(
+        pl.min_horizontal("ccode1", "ccode2").alias("ccode1"),
+        pl.max_horizontal("ccode1", "ccode2").alias("ccode2"),
+        "year",
+        *[pl.col(c).cast(pl.Int64) for c in COUNTS],
+    )
+    t = t.group_by("ccode1", "ccode2", "year").agg([pl.col(c).sum() for c in COUNTS])
+    return t.with_columns(
+        events=pl.sum_horizontal(COUNTS),
+        coop=pl.col("verb_coop") + pl.col("matl_coop"),
+        conf=pl.col("verb_conf") + pl.col("matl_conf"),
+    )
+
+
+def _table(ctx: IndicatorContext) -> pl.DataFrame:
+    return ctx.cached("icews_undirected", _undirected)
+
+
+@indicator(
+    "icews_events",
+    "societal",
+    ICEWS,
+    COVERAGE,
+    1,
+    "events",
+    "ICEWS events between them, both directions (null outside the 152 covered states)",
+)
+def icews_events(ctx: IndicatorContext) -> pl.Series:
+    return ctx.dyad_lookup(_table(ctx), "events").cast(pl.Float64).alias("icews_events")
+
+
+@indicator(
+    "icews_events_pct",
+    "societal",
+    ICEWS,
+    COVERAGE,
+    1,
+    "percentile 0-1",
+    "percentile of icews_events among all covered pairs that year",
+)
+def icews_events_pct(ctx: IndicatorContext) -> pl.Series:
+    dist = ctx.cached(
+        "icews_dist", lambda: YearDistribution(_table(ctx), "events", years=ctx.col("year"))
+    )
+    return dist.percentile(ctx.col("year"), ctx.col("icews_events")).alias("icews_events_pct")
+
+
+@indicator(
+    "icews_coop_share",
+    "societal",
+    ICEWS,
+    COVERAGE,
+    1,
+    "share 0-1",
+    "cooperative events (verbal and material) as a share of all their events",
+)
+def icews_coop_share(ctx: IndicatorContext) -> pl.Series:
+    coop = ctx.dyad_lookup(_table(ctx), "coop").cast(pl.Float64)
+    events = ctx.col("icews_events")
+    return pl.select(pl.when(events > 0).then(coop / events)).to_series().alias("icews_coop_share")
+
+
+@indicator(
+    "icews_matl_conf",
+    "societal",
+    ICEWS,
+    COVERAGE,
+    -1,
+    "events",
+    "material conflict events between them, both directions",
+)
+def icews_matl_conf(ctx: IndicatorContext) -> pl.Series:
+    return ctx.dyad_lookup(_table(ctx), "matl_conf").cast(pl.Float64).alias("icews_matl_conf")
