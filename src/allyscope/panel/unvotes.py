@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from allyscope.panel.family import Context, Family, Join, undirected_key_join
+from allyscope.panel.family import Context, Family, Gathered, Join, Lookup, undirected_key_join
 from allyscope.sources.store import load
 
 YES, ABSTAIN, NO = 1, 2, 3
@@ -95,10 +95,23 @@ def _year_block(year: int, g: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+COLUMNS = ("un_joint", "un_agree", "un_sscore", "un_kappa")
+
+
+def _similarity(ctx: Context) -> pl.DataFrame:
+    ctx.locate("un_votes")
+    ctx.locate("un_roll_calls")
+    lo, hi = FAMILY.coverage  # outside the coverage the columns are null anyway
+    return vote_similarity([y for y in ctx.years if lo <= y <= hi], ctx.ccodes)
+
+
+def _gather(ctx: Context) -> Gathered:
+    t = _similarity(ctx)
+    return Gathered((Lookup(t, "pair", "uv."),), {c: pl.col(f"uv.{c}") for c in COLUMNS})
+
+
 def _build(ctx: Context) -> Join:
-    ctx.table("un_votes")
-    ctx.table("un_roll_calls")
-    name = ctx.register("un_similarity", vote_similarity(ctx.years, ctx.ccodes))
+    name = ctx.register("un_similarity", _similarity(ctx))
     return Join(
         undirected_key_join("uv", name),
         {c: f"uv.{c}" for c in ("un_joint", "un_agree", "un_sscore", "un_kappa")},
@@ -117,4 +130,5 @@ FAMILY = Family(
     },
     coverage=(1946, 2020),
     build=_build,
+    gather=_gather,
 )
