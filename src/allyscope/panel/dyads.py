@@ -127,7 +127,7 @@ class Grid:
         k = np.searchsorted(self.state_offset, self.row_s1, side="right") - 1
         n = self.state_offset[k + 1] - self.state_offset[k]
         i, j = self.row_s1 - self.state_offset[k], self.row_s2 - self.state_offset[k]
-        return (self.cell_offset[k] + j * n + i).astype(np.int64)
+        return self.cell_offset[k] + j * n + i
 
 
 def base_frame(
@@ -165,7 +165,7 @@ def base_frame(
             si, sj = np.nonzero(spells)
             ok[ci[si], ci[sj]] = True
         n = len(u)
-        flat = np.flatnonzero(ok).astype(np.int32)
+        flat = np.flatnonzero(ok)  # intp: numpy gathers by intp indices without converting
         i, j = np.divmod(flat, n)
         members.append(u)
         c1s.append(u[i])
@@ -186,9 +186,9 @@ def base_frame(
         members=members,
         cell_offset=np.r_[0, np.cumsum(sizes * sizes)].astype(np.int64),
         state_offset=np.r_[0, np.cumsum(sizes)].astype(np.int64),
-        row_cell=cat(cells, np.int32),
-        row_s1=cat(s1s, np.int32),
-        row_s2=cat(s2s, np.int32),
+        row_cell=cat(cells, np.intp),
+        row_s1=cat(s1s, np.intp),
+        row_s2=cat(s2s, np.intp),
     )
     c1, c2, yr = cat(c1s, np.int16), cat(c2s, np.int16), cat(ys, np.int16)
     if dyads is not None:

@@ -66,8 +66,11 @@ class Base:
             self.c1, n1 = _codes(frame["ccode1"])
             self.c2, n2 = _codes(frame["ccode2"])
             both = n1 if n2 is None else (n2 if n1 is None else n1 | n2)
-            # base rows whose key has a null code (they match nothing), by lookup kind
-            self.null = {"state1": n1, "state2": n2, "dyad": both, "reverse": both, "pair": both}
+            # base rows whose key has a null code (they match nothing), by lookup kind;
+            # least()/greatest() skip nulls, so a pair key is null only if both codes are
+            pair = None if n1 is None or n2 is None else n1 & n2
+            self.null = {"state1": n1, "state2": n2, "dyad": both, "reverse": both, "pair": pair}
+            self.n1, self.n2 = n1, n2
 
     # -- sorted keys (any base) ---------------------------------------------------------
     def keys(self, on: On) -> np.ndarray:
@@ -78,7 +81,12 @@ class Base:
             elif on == "reverse":
                 k = pack(y, b, a)
             elif on == "pair":
-                k = pack(y, np.minimum(a, b), np.maximum(a, b))
+                lo, hi = np.minimum(a, b), np.maximum(a, b)
+                if self.n1 is not None:  # least(NULL, b) = greatest(NULL, b) = b
+                    lo, hi = np.where(self.n1, b, lo), np.where(self.n1, b, hi)
+                if self.n2 is not None:
+                    lo, hi = np.where(self.n2, a, lo), np.where(self.n2, a, hi)
+                k = pack(y, lo, hi)
             elif on == "state1":
                 k = pack(y, a)
             else:
@@ -109,27 +117,29 @@ class Base:
 
     # -- grid (COW base) ----------------------------------------------------------------
     def _grid_maps(self) -> dict[str, np.ndarray]:
-        """Year x code -> state slot (-1 if not a member), and per year its block's cell
-        offset, state offset and size; out-of-range years and codes go to a last -1 row
-        and column."""
-        if "slot" not in self._cache:
+        """Year x code -> member position in that year (-1 if none), and per year its
+        block's first cell, first state slot and size. Row 0 / column 0 and the last row
+        / column are all -1: years and codes outside the base's span are clipped onto
+        them."""
+        if "pos" not in self._cache:
             g = self.grid
             assert g is not None
             live = [u for u in g.members if len(u)]
-            y0 = int(g.years[0]) if len(g.years) else 0
-            c0 = min(int(u[0]) for u in live) if live else 0
-            span = int(g.years[-1]) - y0 + 1 if len(g.years) else 0
-            width = max(int(u[-1]) for u in live) - c0 + 1 if live else 0
-            slot = np.full((span + 1, width + 1), -1, dtype=np.int64)
-            coff = np.zeros(span + 1, dtype=np.int64)
-            soff = np.zeros(span + 1, dtype=np.int64)
-            size = np.zeros(span + 1, dtype=np.int64)
+            y0 = int(g.years[0]) - 1 if len(g.years) else 0
+            c0 = min(int(u[0]) for u in live) - 1 if live else 0
+            span = int(g.years[-1]) - y0 + 2 if len(g.years) else 2
+            width = max(int(u[-1]) for u in live) - c0 + 2 if live else 2
+            # int64 (intp) throughout: numpy gathers by intp indices without converting
+            pos = np.full((span, width), -1, dtype=np.intp)
+            coff = np.zeros(span, dtype=np.intp)
+            soff = np.zeros(span, dtype=np.intp)
+            size = np.zeros(span, dtype=np.intp)
             for k, u in enumerate(g.members):
                 yi = int(g.years[k]) - y0
-                slot[yi, u.astype(np.int64) - c0] = g.state_offset[k] + np.arange(len(u))
+                pos[yi, u.astype(np.int64) - c0] = np.arange(len(u))
                 coff[yi], soff[yi], size[yi] = g.cell_offset[k], g.state_offset[k], len(u)
             self._cache.update(
-                slot=slot.ravel(),
+                pos=pos.ravel(),
                 coff=coff,
                 soff=soff,
                 size=size,
@@ -142,29 +152,21 @@ class Base:
         assert g is not None
         m = self._grid_maps()
         y0, c0, span, width = (int(v) for v in m["origin"])
-
-        def index(v: np.ndarray, origin: int, top: int) -> np.ndarray:
-            # v - origin, with anything outside 0..top-1 sent to top
-            return np.minimum((v.astype(np.int64) - origin).astype(np.uint64), top).astype(np.int64)
-
-        yi = index(parts[0], y0, span)
-        slots = [m["slot"][yi * (width + 1) + index(c, c0, width)] for c in parts[1:]]
-        valid = slots[0] >= 0
-        for sl in slots[1:]:
-            valid &= sl >= 0
+        n_rows = len(parts[0])
+        yi = np.clip(parts[0].astype(np.intp), y0, y0 + span - 1) - y0
+        lin = yi * width - c0
+        pos = [m["pos"][lin + np.clip(c.astype(np.intp), c0, c0 + width - 1)] for c in parts[1:]]
+        valid = pos[0] >= 0
+        for p in pos[1:]:
+            valid &= p >= 0
         if on == "pair":  # only rows stored as (smaller, larger) match, as in the SQL join
             valid &= parts[1] < parts[2]
-        rows = np.flatnonzero(valid)
-        n_rows = len(parts[0])
         if on in DYADIC:
-            yv = yi[rows]
-            p1 = slots[0][rows] - m["soff"][yv]
-            p2 = slots[1][rows] - m["soff"][yv]
-            n, off = m["size"][yv], m["coff"][yv]
-            targets = [off + p1 * n + p2]
+            dummy = int(g.cell_offset[-1])  # a cell no base row reads
+            off, n = m["coff"][yi], m["size"][yi]
+            targets = [np.where(valid, off + pos[0] * n + pos[1], dummy)]
             if on == "pair":  # a non-directed row serves both directions
-                targets.append(off + p2 * n + p1)
-            table = np.full(int(g.cell_offset[-1]), n_rows, dtype=np.uint32)
+                targets.append(np.where(valid, off + pos[1] * n + pos[0], dummy))
             if on == "reverse":
                 if "reverse" not in self._cache:
                     self._cache["reverse"] = g.reverse_cells()
@@ -172,15 +174,16 @@ class Base:
             else:
                 read = g.row_cell
         else:
-            targets = [slots[0][rows]]
-            table = np.full(int(g.state_offset[-1]), n_rows, dtype=np.uint32)
+            dummy = int(g.state_offset[-1])
+            targets = [np.where(valid, m["soff"][yi] + pos[0], dummy)]
             read = g.row_s1 if on == "state1" else g.row_s2
-        urows = rows.astype(np.uint32)
+        table = np.full(dummy + 1, n_rows, dtype=np.uint32)
+        rows = np.arange(n_rows, dtype=np.uint32)
         for t in targets:
-            table[t] = urows
-        for t in targets:
-            if (table[t] != urows).any():
-                raise DuplicateKeys(f"{what}: two rows for one key")
+            table[t] = rows
+        # every valid row fills its own cell(s) unless two rows share a key
+        if np.count_nonzero(table[:dummy] != n_rows) != len(targets) * np.count_nonzero(valid):
+            raise DuplicateKeys(f"{what}: two rows for one key")
         return table[read]
 
     def rows(self, table: pl.DataFrame, on: On, what: str = "table") -> np.ndarray:
