@@ -19,7 +19,8 @@ def _build(ctx: Context) -> Join:
 
 def _gather(ctx: Context) -> Gathered:
     t = ctx.load("atop", ["ccode1", "ccode2", "year", *PROVISIONS])
-    return Gathered((Lookup(t, "dyad", "al."),), {c: pl.col(f"al.{c}") for c in PROVISIONS})
+    absent = dict.fromkeys(PROVISIONS, 0)  # absent_is_zero: no alliance row = 0
+    return Gathered((Lookup(t, "dyad", "al.", absent),), {c: pl.col(f"al.{c}") for c in PROVISIONS})
 
 
 FAMILY = Family(

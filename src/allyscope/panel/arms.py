@@ -53,7 +53,10 @@ def _gather(ctx: Context) -> Gathered:
     finally:
         con.close()
     return Gathered(
-        (Lookup(t, "dyad", "ar1."), Lookup(t, "reverse", "ar2.")),
+        (
+            Lookup(t, "dyad", "ar1.", {"tiv": 0, "deals": 0}),
+            Lookup(t, "reverse", "ar2.", {"tiv": 0, "deals": 0}),
+        ),
         {
             "arms_tiv1": pl.col("ar1.tiv"),
             "arms_tiv2": pl.col("ar2.tiv"),

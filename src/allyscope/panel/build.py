@@ -247,7 +247,7 @@ def _build_fast(
     columns = [frame.select(*_key_columns(system), "year")]
     for fam in fams:
         g = fam.gather(ctx)  # type: ignore[misc]
-        found = [base.gather(lk.table, lk.on, lk.prefix) for lk in g.lookups]
+        found = [base.gather(lk.table, lk.on, lk.prefix, lk.absent) for lk in g.lookups]
         scope = pl.concat([keys, *found], how="horizontal")
         columns.append(scope.select(fam.masked_exprs(g, yrs)))
     return pl.concat(columns, how="horizontal"), ctx.provenance

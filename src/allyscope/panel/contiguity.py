@@ -32,7 +32,9 @@ def _gather(ctx: Context) -> Gathered:
         .group_by("ccode1", "ccode2", "year")
         .agg(pl.col("conttype").min())
     )
-    return Gathered((Lookup(by_year, "dyad", "ct."),), {"conttype": pl.col("ct.conttype")})
+    return Gathered(
+        (Lookup(by_year, "dyad", "ct.", {"conttype": 0}),), {"conttype": pl.col("ct.conttype")}
+    )
 
 
 FAMILY = Family(

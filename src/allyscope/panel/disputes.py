@@ -38,7 +38,8 @@ COLUMNS = {
 def _gather(ctx: Context) -> Gathered:
     t = ctx.load("cow_mid", ["ccode1", "ccode2", "year", *COLUMNS.values()])
     return Gathered(
-        (Lookup(t, "dyad", "md."),), {out: pl.col(f"md.{src}") for out, src in COLUMNS.items()}
+        (Lookup(t, "dyad", "md.", {"cowmidongoing": 0, "cowmidonset": 0}),),
+        {out: pl.col(f"md.{src}") for out, src in COLUMNS.items()},
     )
 
 

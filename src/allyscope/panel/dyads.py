@@ -150,8 +150,7 @@ def base_frame(
     end = sy["end"].to_physical().to_numpy()
     cuts = np.flatnonzero(np.diff(year)) + 1
     bounds = list(zip(np.r_[0, cuts], np.r_[cuts, len(year)], strict=True)) if len(year) else []
-    members, c1s, c2s, ys, cells, s1s, s2s = [], [], [], [], [], [], []
-    s_off = c_off = 0
+    members, flats = [], []
     for lo, hi in bounds:
         c, s, e = code[lo:hi], start[lo:hi], end[lo:hi]
         ok = (s[:, None] <= e[None, :]) & (s[None, :] <= e[:, None])
@@ -164,33 +163,31 @@ def base_frame(
             ok = np.zeros((len(u), len(u)), dtype=bool)
             si, sj = np.nonzero(spells)
             ok[ci[si], ci[sj]] = True
-        n = len(u)
-        flat = np.flatnonzero(ok)  # intp: numpy gathers by intp indices without converting
-        i, j = np.divmod(flat, n)
         members.append(u)
-        c1s.append(u[i])
-        c2s.append(u[j])
-        ys.append(np.full(len(flat), year[lo], dtype=np.int16))
-        cells.append(flat + c_off)
-        s1s.append(i + s_off)
-        s2s.append(j + s_off)
-        s_off += n
-        c_off += n * n
-    sizes = np.array([len(u) for u in members], dtype=np.int64)
-
-    def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
-        return np.concatenate(parts) if parts else np.zeros(0, dtype)
-
+        flats.append(np.flatnonzero(ok))  # i * n + j; intp, which numpy indexes by fastest
+    sizes = np.array([len(u) for u in members], dtype=np.intp)
+    counts = [len(f) for f in flats]
+    total = sum(counts)
     grid = Grid(
-        years=np.array([year[lo] for lo, _ in bounds], dtype=np.int64),
+        years=np.array([year[lo] for lo, _ in bounds], dtype=np.intp),
         members=members,
-        cell_offset=np.r_[0, np.cumsum(sizes * sizes)].astype(np.int64),
-        state_offset=np.r_[0, np.cumsum(sizes)].astype(np.int64),
-        row_cell=cat(cells, np.intp),
-        row_s1=cat(s1s, np.intp),
-        row_s2=cat(s2s, np.intp),
+        cell_offset=np.r_[0, np.cumsum(sizes * sizes)].astype(np.intp),
+        state_offset=np.r_[0, np.cumsum(sizes)].astype(np.intp),
+        row_cell=np.empty(total, dtype=np.intp),
+        row_s1=np.empty(total, dtype=np.intp),
+        row_s2=np.empty(total, dtype=np.intp),
     )
-    c1, c2, yr = cat(c1s, np.int16), cat(c2s, np.int16), cat(ys, np.int16)
+    c1, c2 = np.empty(total, dtype=np.int16), np.empty(total, dtype=np.int16)
+    yr = np.empty(total, dtype=np.int16)
+    at = 0
+    for k, (u, flat) in enumerate(zip(members, flats, strict=True)):
+        sl = slice(at, at + len(flat))
+        i, j = np.divmod(flat, len(u))
+        c1[sl], c2[sl], yr[sl] = u[i], u[j], grid.years[k]
+        np.add(flat, grid.cell_offset[k], out=grid.row_cell[sl])
+        np.add(i, grid.state_offset[k], out=grid.row_s1[sl])
+        np.add(j, grid.state_offset[k], out=grid.row_s2[sl])
+        at += len(flat)
     if dyads is not None:
         pairs = {(min(a, b), max(a, b)) for a, b in dyads} if not directed else set(dyads)
         want = _pack2(np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs]))

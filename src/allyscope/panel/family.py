@@ -86,6 +86,9 @@ class Lookup:
     table: pl.DataFrame
     on: On
     prefix: str
+    #: values for base rows the table has no row for (default null); 0 for a column that
+    #: only feeds an ``absent_is_zero`` output saves the null handling
+    absent: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

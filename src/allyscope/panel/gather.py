@@ -197,14 +197,24 @@ class Base:
             return self._rows_by_grid(parts, on, what)
         return self._rows_by_key(parts, on, what).astype(np.uint32)
 
-    def gather(self, table: pl.DataFrame, on: On, prefix: str) -> pl.DataFrame:
-        """``table``'s value columns (named ``prefix + name``) for every base row, null where
-        the table has no row for the base row's key (as a LEFT JOIN would give)."""
+    def gather(
+        self,
+        table: pl.DataFrame,
+        on: On,
+        prefix: str,
+        absent: dict[str, object] | None = None,
+    ) -> pl.DataFrame:
+        """``table``'s value columns (named ``prefix + name``) for every base row, null (or
+        ``absent[name]``) where the table has no row for the base row's key, as a LEFT
+        JOIN would give."""
         key_cols = ["year", "ccode1", "ccode2"] if on in DYADIC else ["year", "ccode"]
         table = table.drop_nulls(key_cols)  # a null key never matches in a join
         idx = self.rows(table, on, prefix)
         values = table.drop(key_cols)
-        null_row = pl.DataFrame([pl.Series(c, [None], dtype=t) for c, t in values.schema.items()])
+        fill = absent or {}
+        null_row = pl.DataFrame(
+            [pl.Series(c, [fill.get(c)], dtype=t) for c, t in values.schema.items()]
+        )
         return (
             pl.concat([values, null_row], rechunk=True)
             .gather(pl.Series(idx))

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from threadpoolctl import threadpool_limits
 
 from allyscope.panel.family import Context, Family, Gathered, Join, Lookup, undirected_key_join
 from allyscope.sources.store import load
@@ -30,6 +29,8 @@ YES, ABSTAIN, NO = 1, 2, 3
 
 def vote_similarity(years: list[int], ccodes: set[int] | None = None) -> pl.DataFrame:
     """Non-directed dyad-years (ccode1 < ccode2) with un_joint, un_agree, un_sscore, un_kappa."""
+    from threadpoolctl import threadpool_limits
+
     rc = (
         load("un_roll_calls", ["rcid", "year"])
         .filter(pl.col("year").is_in(years))
