@@ -242,15 +242,28 @@ def _build_fast(
     """The panel by keyed lookups onto the sorted base (no join or sort of the result)."""
     frame, grid = base_frame(system, yrs, pairs, directed)
     base = Base(frame, grid)
-    ctx = Context(years=yrs, ccodes=codes)
     keys = frame.select("ccode1", "ccode2", "year")
-    columns = [frame.select(*_key_columns(system), "year")]
-    for fam in fams:
+
+    def one(fam: Family) -> tuple[pl.DataFrame, dict[str, dict[str, str]]]:
+        ctx = Context(years=yrs, ccodes=codes)
         g = fam.gather(ctx)  # type: ignore[misc]
         found = [base.gather(lk.table, lk.on, lk.prefix, lk.absent) for lk in g.lookups]
         scope = pl.concat([keys, *found], how="horizontal")
-        columns.append(scope.select(fam.masked_exprs(g, yrs)))
-    return pl.concat(columns, how="horizontal"), ctx.provenance
+        return scope.select(fam.masked_exprs(g, yrs)), ctx.provenance
+
+    # families are independent; numpy and Polars release the GIL in their loops
+    if len(fams) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            parts = list(pool.map(one, fams))
+    else:
+        parts = [one(f) for f in fams]
+    provenance: dict[str, dict[str, str]] = {}
+    for _, prov in parts:
+        provenance.update(prov)
+    columns = [frame.select(*_key_columns(system), "year"), *(cols for cols, _ in parts)]
+    return pl.concat(columns, how="horizontal"), provenance
 
 
 def _build_sql(

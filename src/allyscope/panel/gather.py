@@ -13,6 +13,7 @@ one row per key; a table with duplicate keys (which would repeat base rows) rais
 
 from __future__ import annotations
 
+import threading
 from typing import Literal
 
 import numpy as np
@@ -61,6 +62,7 @@ class Base:
         self.frame = frame
         self.grid = grid
         self._cache: dict[str, np.ndarray] = {}
+        self._lock = threading.RLock()  # families look up in threads; build shared keys once
         if grid is None:
             self.year = frame["year"].to_numpy()
             self.c1, n1 = _codes(frame["ccode1"])
@@ -74,6 +76,10 @@ class Base:
 
     # -- sorted keys (any base) ---------------------------------------------------------
     def keys(self, on: On) -> np.ndarray:
+        with self._lock:
+            return self._keys(on)
+
+    def _keys(self, on: On) -> np.ndarray:
         if on not in self._cache:
             y, a, b = self.year, self.c1, self.c2
             if on == "dyad":
@@ -121,6 +127,10 @@ class Base:
         block's first cell, first state slot and size. Row 0 / column 0 and the last row
         / column are all -1: years and codes outside the base's span are clipped onto
         them."""
+        with self._lock:
+            return self._make_grid_maps()
+
+    def _make_grid_maps(self) -> dict[str, np.ndarray]:
         if "pos" not in self._cache:
             g = self.grid
             assert g is not None
@@ -168,8 +178,9 @@ class Base:
             if on == "pair":  # a non-directed row serves both directions
                 targets.append(np.where(valid, off + pos[1] * n + pos[0], dummy))
             if on == "reverse":
-                if "reverse" not in self._cache:
-                    self._cache["reverse"] = g.reverse_cells()
+                with self._lock:
+                    if "reverse" not in self._cache:
+                        self._cache["reverse"] = g.reverse_cells()
                 read = self._cache["reverse"]
             else:
                 read = g.row_cell
