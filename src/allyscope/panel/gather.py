@@ -219,7 +219,8 @@ class Base:
         ``absent[name]``) where the table has no row for the base row's key, as a LEFT
         JOIN would give."""
         key_cols = ["year", "ccode1", "ccode2"] if on in DYADIC else ["year", "ccode"]
-        table = table.drop_nulls(key_cols)  # a null key never matches in a join
+        if any(table[c].null_count() for c in key_cols):
+            table = table.drop_nulls(key_cols)  # a null key never matches in a join
         idx = self.rows(table, on, prefix)
         values = table.drop(key_cols)
         fill = absent or {}
