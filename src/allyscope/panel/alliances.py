@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from allyscope.panel.family import Context, Family, Join
+import polars as pl
+
+from allyscope.panel.family import Context, Family, Gathered, Join, Lookup
 
 PROVISIONS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 
@@ -13,6 +15,12 @@ def _build(ctx: Context) -> Join:
         f"LEFT JOIN {t} al ON al.ccode1 = b.ccode1 AND al.ccode2 = b.ccode2 AND al.year = b.year"
     )
     return Join(joins, {c: f"al.{c}" for c in PROVISIONS})
+
+
+def _gather(ctx: Context) -> Gathered:
+    t = ctx.load("atop", ["ccode1", "ccode2", "year", *PROVISIONS])
+    absent = dict.fromkeys(PROVISIONS, 0)  # absent_is_zero: no alliance row = 0
+    return Gathered((Lookup(t, "dyad", "al.", absent),), {c: pl.col(f"al.{c}") for c in PROVISIONS})
 
 
 FAMILY = Family(
@@ -28,5 +36,6 @@ FAMILY = Family(
     },
     coverage=(1815, 2018),
     build=_build,
+    gather=_gather,
     absent_is_zero=PROVISIONS,
 )

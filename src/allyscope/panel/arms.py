@@ -9,12 +9,14 @@ delivery in the year (exact). Deals to or from non-state actors are not in the p
 
 from __future__ import annotations
 
-from allyscope.panel.family import Context, Family, Join
+import polars as pl
+
+from allyscope.panel.family import Context, Family, Gathered, Join, Lookup
 
 
-def _build(ctx: Context) -> Join:
-    t = ctx.table("sipri_transfers")
-    deliveries = (
+def _deliveries(t: str) -> str:
+    """SQL subquery: TIV and deal count per recipient, supplier and delivery year."""
+    return (
         "(SELECT recipient_ccode AS rc, supplier_ccode AS sc, "
         "CAST(y AS SMALLINT) AS year, sum(tiv / n) AS tiv, count(*) AS deals FROM ("
         "SELECT recipient_ccode, supplier_ccode, sipri_tiv_of_delivered_weapons AS tiv, "
@@ -22,6 +24,10 @@ def _build(ctx: Context) -> Join:
         f"FROM {t} WHERE years_of_delivery IS NOT NULL AND recipient_ccode IS NOT NULL "
         "AND supplier_ccode IS NOT NULL) d, unnest(d.ys) AS u(y) GROUP BY ALL)"
     )
+
+
+def _build(ctx: Context) -> Join:
+    deliveries = _deliveries(ctx.table("sipri_transfers"))
     joins = (
         f"LEFT JOIN {deliveries} ar1 ON ar1.rc = b.ccode1 AND ar1.sc = b.ccode2 AND ar1.year = b.year "
         f"LEFT JOIN {deliveries} ar2 ON ar2.rc = b.ccode2 AND ar2.sc = b.ccode1 AND ar2.year = b.year"
@@ -33,6 +39,29 @@ def _build(ctx: Context) -> Join:
             "arms_tiv2": "ar2.tiv",
             "arms_deals1": "ar1.deals",
             "arms_deals2": "ar2.deals",
+        },
+    )
+
+
+def _gather(ctx: Context) -> Gathered:
+    import duckdb  # the same aggregation as the SQL path, so the sums are the same
+
+    sql = _deliveries(ctx.table("sipri_transfers"))
+    con = duckdb.connect()
+    try:
+        t = con.sql(f"SELECT rc AS ccode1, sc AS ccode2, year, tiv, deals FROM {sql} d").pl()
+    finally:
+        con.close()
+    return Gathered(
+        (
+            Lookup(t, "dyad", "ar1.", {"tiv": 0, "deals": 0}),
+            Lookup(t, "reverse", "ar2.", {"tiv": 0, "deals": 0}),
+        ),
+        {
+            "arms_tiv1": pl.col("ar1.tiv"),
+            "arms_tiv2": pl.col("ar2.tiv"),
+            "arms_deals1": pl.col("ar1.deals"),
+            "arms_deals2": pl.col("ar2.deals"),
         },
     )
 
@@ -50,5 +79,6 @@ FAMILY = Family(
     },
     coverage=(1950, 2024),
     build=_build,
+    gather=_gather,
     absent_is_zero=("arms_tiv1", "arms_tiv2", "arms_deals1", "arms_deals2"),
 )

@@ -1,4 +1,10 @@
-"""``panel()``: the dyad-year panel, composed in one DuckDB query and returned as Polars.
+"""``panel()``: the dyad-year panel as a Polars frame.
+
+The base dyad-years are generated already sorted; each variable family's source rows are
+found for every base row by key (``gather.py``) and its columns computed with Polars
+expressions, so rows never move and no join or sort runs over the wide result. The same
+panel can be composed as one DuckDB query (``_build_sql``); that path is the reference
+in the tests and is used when a source table has two rows for one key.
 
 Output schema: ``ccode1 Int16, ccode2 Int16, year Int16`` (G-W system: ``gwcode1, gwcode2``
 first), then the columns of each requested variable family in the order asked for. Rows
@@ -12,12 +18,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import duckdb
 import polars as pl
 
 from allyscope.errors import CoverageError, InvalidInputError
-from allyscope.panel.dyads import base_query
+from allyscope.panel.dyads import base_frame, base_query
 from allyscope.panel.family import Context, Family
+from allyscope.panel.gather import Base, DuplicateKeys
 from allyscope.panel.variables import FAMILIES, family
 from allyscope.states.resolve import SYSTEMS, resolve_dyad
 from allyscope.states.table import OPEN_END_YEAR, gw_cow_crosswalk
@@ -203,9 +209,75 @@ def build_panel(
             )
     pairs = parse_dyads(dyads)
     codes = {c for p in pairs for c in p} if pairs is not None else None
-    frames: dict[str, pl.DataFrame] = {}
     if system == "gw" and pairs is not None:
         pairs = _gw_pairs(pairs)
+    df, provenance = None, {}
+    if all(f.gather is not None for f in fams):
+        try:
+            df, provenance = _build_fast(system, yrs, pairs, directed, fams, codes)
+        except DuplicateKeys:
+            df = None  # a source repeats a key: the SQL join repeats rows, so use it
+    if df is None:
+        df, provenance = _build_sql(system, yrs, pairs, directed, fams, codes)
+    if pairs is not None and df.is_empty():
+        raise CoverageError(
+            f"the requested dyads were never both system members in {_span_text(yrs)}; "
+            "check the years (allyscope states NAME shows membership)"
+        )
+    return PanelResult(df, fams, provenance, yrs)
+
+
+def _key_columns(system: str) -> list[str]:
+    return ["gwcode1", "gwcode2", "ccode1", "ccode2"] if system == "gw" else ["ccode1", "ccode2"]
+
+
+def _build_fast(
+    system: str,
+    yrs: list[int],
+    pairs: list[tuple[int, int]] | None,
+    directed: bool,
+    fams: list[Family],
+    codes: set[int] | None,
+) -> tuple[pl.DataFrame, dict[str, dict[str, str]]]:
+    """The panel by keyed lookups onto the sorted base (no join or sort of the result)."""
+    frame, grid = base_frame(system, yrs, pairs, directed)
+    base = Base(frame, grid)
+    keys = frame.select("ccode1", "ccode2", "year")
+
+    def one(fam: Family) -> tuple[pl.DataFrame, dict[str, dict[str, str]]]:
+        ctx = Context(years=yrs, ccodes=codes)
+        g = fam.gather(ctx)  # type: ignore[misc]
+        found = [base.gather(lk.table, lk.on, lk.prefix, lk.absent) for lk in g.lookups]
+        scope = pl.concat([keys, *found], how="horizontal")
+        return scope.select(fam.masked_exprs(g, yrs)), ctx.provenance
+
+    # families are independent; numpy and Polars release the GIL in their loops
+    if len(fams) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            parts = list(pool.map(one, fams))
+    else:
+        parts = [one(f) for f in fams]
+    provenance: dict[str, dict[str, str]] = {}
+    for _, prov in parts:
+        provenance.update(prov)
+    columns = [frame.select(*_key_columns(system), "year"), *(cols for cols, _ in parts)]
+    return pl.concat(columns, how="horizontal"), provenance
+
+
+def _build_sql(
+    system: str,
+    yrs: list[int],
+    pairs: list[tuple[int, int]] | None,
+    directed: bool,
+    fams: list[Family],
+    codes: set[int] | None,
+) -> tuple[pl.DataFrame, dict[str, dict[str, str]]]:
+    """The panel as one DuckDB query: the families' joins onto the base, then a sort."""
+    import duckdb
+
+    frames: dict[str, pl.DataFrame] = {}
     base = base_query(system, yrs, pairs, directed, frames)
     ctx = Context(years=yrs, ccodes=codes, frames=frames)
     joins, selects = [], []
@@ -213,8 +285,7 @@ def build_panel(
         j = fam.build(ctx)
         joins.append(j.joins)
         selects.extend(f"{expr} AS {col}" for col, expr in fam.masked(j).items())
-    keys = ["gwcode1", "gwcode2", "ccode1", "ccode2"] if system == "gw" else ["ccode1", "ccode2"]
-    head = ", ".join(f"b.{k}" for k in keys) + ", b.year"
+    head = ", ".join(f"b.{k}" for k in _key_columns(system)) + ", b.year"
     order = "b.year, b.gwcode1, b.gwcode2" if system == "gw" else "b.year, b.ccode1, b.ccode2"
     sql = (
         f"WITH b AS ({base}) SELECT {head}"
@@ -230,12 +301,7 @@ def build_panel(
         df = con.sql(sql).pl()
     finally:
         con.close()
-    if pairs is not None and df.is_empty():
-        raise CoverageError(
-            f"the requested dyads were never both system members in {_span_text(yrs)}; "
-            "check the years (allyscope states NAME shows membership)"
-        )
-    return PanelResult(df, fams, ctx.provenance, yrs)
+    return df, ctx.provenance
 
 
 def _gw_pairs(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:

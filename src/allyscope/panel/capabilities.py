@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from allyscope.panel.family import Context, Family, Join
+import polars as pl
+
+from allyscope.panel.family import Context, Family, Gathered, Join, Lookup
 
 COMPONENTS = {
     "milex": "military expenditure, thousands (GBP to 1913, current US$ from 1914)",
@@ -28,6 +30,13 @@ def _build(ctx: Context) -> Join:
     return Join(joins, sel)
 
 
+def _gather(ctx: Context) -> Gathered:
+    t = ctx.load("cow_nmc", ["ccode", "year", *COMPONENTS])
+    lookups = (Lookup(t, "state1", "n1."), Lookup(t, "state2", "n2."))
+    sel = {f"{c}{side}": pl.col(f"n{side}.{c}") for side in ("1", "2") for c in COMPONENTS}
+    return Gathered(lookups, sel)
+
+
 FAMILY = Family(
     name="nmc",
     description="COW National Material Capabilities 6.0 for ccode1 (…1) and ccode2 (…2)",
@@ -35,4 +44,5 @@ FAMILY = Family(
     columns={f"{c}{s}": f"{d} of ccode{s}" for s in ("1", "2") for c, d in COMPONENTS.items()},
     coverage=(1816, 2022),
     build=_build,
+    gather=_gather,
 )

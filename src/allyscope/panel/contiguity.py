@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from allyscope.panel.family import Context, Family, Join
+import polars as pl
+
+from allyscope.panel.family import Context, Family, Gathered, Join, Lookup
 
 
 def _build(ctx: Context) -> Join:
@@ -17,6 +19,24 @@ def _build(ctx: Context) -> Join:
     return Join(joins, {"conttype": "ct.conttype"})
 
 
+def _gather(ctx: Context) -> Gathered:
+    spells = ctx.load("cow_contiguity", ["ccode1", "ccode2", "conttype", "stdate", "enddate"])
+    by_year = (
+        spells.with_columns(
+            year=pl.int_ranges(
+                pl.col("stdate").dt.year(), pl.col("enddate").dt.year() + 1, dtype=pl.Int32
+            )
+        )
+        .explode("year")
+        .drop_nulls("year")
+        .group_by("ccode1", "ccode2", "year")
+        .agg(pl.col("conttype").min())
+    )
+    return Gathered(
+        (Lookup(by_year, "dyad", "ct.", {"conttype": 0}),), {"conttype": pl.col("ct.conttype")}
+    )
+
+
 FAMILY = Family(
     name="contiguity",
     description="COW direct contiguity: 1 land, 2-5 water up to 12/24/150/400 miles, 0 none",
@@ -24,5 +44,6 @@ FAMILY = Family(
     columns={"conttype": "closest contiguity in force during the year (1-5), 0 if none"},
     coverage=(1816, 2016),
     build=_build,
+    gather=_gather,
     absent_is_zero=("conttype",),
 )

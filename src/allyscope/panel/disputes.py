@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from allyscope.panel.family import Context, Family, Join
+import polars as pl
+
+from allyscope.panel.family import Context, Family, Gathered, Join, Lookup
 
 
 def _build(ctx: Context) -> Join:
@@ -23,6 +25,24 @@ def _build(ctx: Context) -> Join:
     )
 
 
+COLUMNS = {
+    "cowmidongoing": "cowmidongoing",
+    "cowmidonset": "cowmidonset",
+    "cowmid_dispnum": "dispnum",
+    "cowmid_hostlev1": "hostlev1",
+    "cowmid_hostlev2": "hostlev2",
+    "cowmid_fatality": "fatality",
+}
+
+
+def _gather(ctx: Context) -> Gathered:
+    t = ctx.load("cow_mid", ["ccode1", "ccode2", "year", *COLUMNS.values()])
+    return Gathered(
+        (Lookup(t, "dyad", "md.", {"cowmidongoing": 0, "cowmidonset": 0}),),
+        {out: pl.col(f"md.{src}") for out, src in COLUMNS.items()},
+    )
+
+
 FAMILY = Family(
     name="mids",
     description="COW-MID 5.0 dyadic disputes (peacesciencer's no-duplicate dyad-year version)",
@@ -37,5 +57,6 @@ FAMILY = Family(
     },
     coverage=(1816, 2014),
     build=_build,
+    gather=_gather,
     absent_is_zero=("cowmidongoing", "cowmidonset"),
 )

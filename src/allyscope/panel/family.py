@@ -1,10 +1,13 @@
 """A variable family: the columns one source adds to the dyad-year panel.
 
-Each family module (``alliances``, ``trade``, ...) defines one :class:`Family`. The panel
-builder composes the families a user asks for into one DuckDB query over the base
-dyad-years ``b`` (columns ``ccode1, ccode2, year``). Values are null outside the
-family's coverage years; inside them, a missing source row is null unless the family
-declares ``absent_is_zero`` (e.g. ATOP lists every alliance, so no row means no alliance).
+Each family module (``alliances``, ``trade``, ...) defines one :class:`Family` in two
+equivalent forms: ``gather`` names keyed tables to look up for every base dyad-year
+(``ccode1, ccode2, year``) and Polars expressions over what was found (the fast path,
+see ``gather.py``); ``build`` is the same as DuckDB joins against the base ``b``, used
+as the reference in the tests and when a table has two rows for one key. Values are
+null outside the family's coverage years; inside them, a missing source row is null
+unless the family declares ``absent_is_zero`` (e.g. ATOP lists every alliance, so no
+row means no alliance).
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from allyscope.sources.store import locate
+from allyscope.errors import DataError
+from allyscope.panel.gather import On
+from allyscope.sources.store import Located, locate
 
 
 def sql_path(path: object) -> str:
@@ -31,15 +36,32 @@ class Context:
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
     provenance: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def table(self, dataset: str) -> str:
-        """SQL to read a dataset (cache copy or snapshot), remembering its provenance."""
+    def locate(self, dataset: str) -> Located:
+        """Where a dataset is read from (cache copy or snapshot), remembering its provenance."""
         loc = locate(dataset)
         self.provenance[dataset] = {
             "origin": loc.origin,
             "version": loc.version,
             "path": str(loc.path),
         }
-        return f"read_parquet({sql_path(loc.path)})"
+        return loc
+
+    def table(self, dataset: str) -> str:
+        """SQL to read a dataset, remembering its provenance."""
+        return f"read_parquet({sql_path(self.locate(dataset).path)})"
+
+    def load(self, dataset: str, columns: list[str] | None = None) -> pl.DataFrame:
+        """A dataset as a Polars frame, remembering its provenance."""
+        loc = self.locate(dataset)
+        try:
+            return pl.read_parquet(loc.path, columns=columns)
+        except (OSError, pl.exceptions.PolarsError) as exc:
+            fix = (
+                f"run `allyscope data update {dataset}` or `allyscope data reset {dataset}`"
+                if loc.origin == "cache"
+                else "reinstall allyscope"
+            )
+            raise DataError(f"cannot read {dataset} from {loc.path}: {exc}; {fix}") from exc
 
     def register(self, name: str, frame: pl.DataFrame) -> str:
         """Make a computed frame available to the query under ``name``."""
@@ -56,6 +78,29 @@ class Join:
 
 
 @dataclass(frozen=True)
+class Lookup:
+    """A keyed table to find for every base row: key columns ``year, ccode1, ccode2``
+    (dyadic ``on``) or ``year, ccode`` (``state1``/``state2``); its other columns are
+    available to the family's expressions as ``prefix + name``."""
+
+    table: pl.DataFrame
+    on: On
+    prefix: str
+    #: values for base rows the table has no row for (default null); 0 for a column that
+    #: only feeds an ``absent_is_zero`` output saves the null handling
+    absent: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """A family's fast-path contribution: lookups and column expressions over the base
+    columns and the looked-up columns (before coverage masking)."""
+
+    lookups: tuple[Lookup, ...]
+    selects: dict[str, pl.Expr]
+
+
+@dataclass(frozen=True)
 class Family:
     name: str
     description: str
@@ -65,6 +110,7 @@ class Family:
     build: Callable[[Context], Join]
     absent_is_zero: tuple[str, ...] = ()
     undirected_symmetric: bool = False
+    gather: Callable[[Context], Gathered] | None = None
 
     def masked(self, join: Join) -> dict[str, str]:
         """Column expressions with the coverage rule applied."""
@@ -73,6 +119,20 @@ class Family:
         for col, expr in join.selects.items():
             inner = f"coalesce({expr}, 0)" if col in self.absent_is_zero else expr
             out[col] = f"CASE WHEN b.year BETWEEN {lo} AND {hi} THEN {inner} END"
+        return out
+
+    def masked_exprs(self, gathered: Gathered, years: list[int]) -> list[pl.Expr]:
+        """The fast path's column expressions with the coverage rule applied (the same
+        rule as :meth:`masked`: ``coalesce(x, 0)`` for ``absent_is_zero``, null outside
+        the coverage years)."""
+        lo, hi = self.coverage
+        inside = all(lo <= y <= hi for y in years)
+        out = []
+        for col, expr in gathered.selects.items():
+            e = expr.fill_null(0) if col in self.absent_is_zero else expr
+            if not inside:
+                e = pl.when(pl.col("year").is_between(lo, hi)).then(e)
+            out.append(e.alias(col))
         return out
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from allyscope.panel.family import Context, Family, Join
+import polars as pl
+
+from allyscope.panel.family import Context, Family, Gathered, Join, Lookup
 
 
 def _build(ctx: Context) -> Join:
@@ -22,6 +24,20 @@ def _build(ctx: Context) -> Join:
     )
 
 
+def _gather(ctx: Context) -> Gathered:
+    t = ctx.load("voeten_idealpoints", ["ccode", "year", "idealpointall", "idealpointfp"])
+    a1, a2 = pl.col("ip1.idealpointall"), pl.col("ip2.idealpointall")
+    return Gathered(
+        (Lookup(t, "state1", "ip1."), Lookup(t, "state2", "ip2.")),
+        {
+            "idealpoint1": a1,
+            "idealpoint2": a2,
+            "idealpoint_dist": (a1 - a2).abs(),
+            "idealpointfp_dist": (pl.col("ip1.idealpointfp") - pl.col("ip2.idealpointfp")).abs(),
+        },
+    )
+
+
 FAMILY = Family(
     name="idealpoints",
     description="Bailey-Strezhnev-Voeten UNGA ideal points, July 2025 release",
@@ -34,4 +50,5 @@ FAMILY = Family(
     },
     coverage=(1946, 2024),
     build=_build,
+    gather=_gather,
 )

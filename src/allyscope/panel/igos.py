@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from allyscope.panel.family import Context, Family, Join, undirected_key_join
+import polars as pl
+
+from allyscope.panel.family import Context, Family, Gathered, Join, Lookup, undirected_key_join
 
 
 def _build(ctx: Context) -> Join:
     return Join(undirected_key_join("ig", ctx.table("cow_igo_dyadic")), {"igos": "ig.dyadigos"})
+
+
+def _gather(ctx: Context) -> Gathered:
+    t = ctx.load("cow_igo_dyadic", ["ccode1", "ccode2", "year", "dyadigos"])
+    return Gathered((Lookup(t, "pair", "ig."),), {"igos": pl.col("ig.dyadigos")})
 
 
 FAMILY = Family(
@@ -16,4 +23,5 @@ FAMILY = Family(
     columns={"igos": "number of IGOs in which both states are full members"},
     coverage=(1816, 2014),
     build=_build,
+    gather=_gather,
 )

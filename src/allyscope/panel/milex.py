@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from allyscope.panel.family import Context, Family, Join
+import polars as pl
+
+from allyscope.panel.family import Context, Family, Gathered, Join, Lookup
 
 
 def _build(ctx: Context) -> Join:
@@ -27,6 +29,28 @@ def _build(ctx: Context) -> Join:
     )
 
 
+def _gather(ctx: Context) -> Gathered:
+    t = ctx.load("sipri_milex", ["ccode", "year", "indicator", "value"])
+    value, ind = pl.col("value"), pl.col("indicator")
+    by_year = (
+        t.drop_nulls("ccode")
+        .group_by("ccode", "year")
+        .agg(
+            usd=value.filter(ind == "constant_2022_usd_m").max(),
+            gdp=value.filter(ind == "share_of_gdp").max(),
+        )
+    )
+    return Gathered(
+        (Lookup(by_year, "state1", "mx1."), Lookup(by_year, "state2", "mx2.")),
+        {
+            "sipri_milex1": pl.col("mx1.usd"),
+            "sipri_milex2": pl.col("mx2.usd"),
+            "sipri_milex_gdp1": pl.col("mx1.gdp"),
+            "sipri_milex_gdp2": pl.col("mx2.gdp"),
+        },
+    )
+
+
 FAMILY = Family(
     name="milex",
     description="SIPRI Military Expenditure Database (2024 release)",
@@ -39,4 +63,5 @@ FAMILY = Family(
     },
     coverage=(1949, 2023),
     build=_build,
+    gather=_gather,
 )

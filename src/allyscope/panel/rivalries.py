@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from allyscope.panel.family import Context, Family, Join
+import polars as pl
+
+from allyscope.panel.family import Context, Family, Gathered, Join, Lookup
 
 
 def _build(ctx: Context) -> Join:
@@ -26,6 +28,42 @@ def _build(ctx: Context) -> Join:
     )
 
 
+def _spell_years(spells: pl.DataFrame, first: str, last: str, ident: str) -> pl.DataFrame:
+    """One row per pair and year in force (the SQL's GROUP BY ALL, then BETWEEN)."""
+    return (
+        spells.group_by("ccode1", "ccode2", first, last)
+        .agg(pl.col(ident).min())
+        .with_columns(year=pl.int_ranges(first, pl.col(last) + 1, dtype=pl.Int32))
+        .explode("year")
+        .drop_nulls("year")
+        .select("ccode1", "ccode2", "year", ident)
+    )
+
+
+def _gather(ctx: Context) -> Gathered:
+    tss = _spell_years(
+        ctx.load("tss_rivalries", ["ccode1", "ccode2", "start", "end", "tssr_id"]),
+        "start",
+        "end",
+        "tssr_id",
+    )
+    td = _spell_years(
+        ctx.load("td_rivalries", ["ccode1", "ccode2", "styear", "endyear", "rivalryno"]),
+        "styear",
+        "endyear",
+        "rivalryno",
+    )
+    one = pl.lit(1, dtype=pl.Int32)
+    return Gathered(
+        (Lookup(tss, "pair", "rv."), Lookup(td, "pair", "rd.")),
+        {
+            "tss_rivalry": pl.when(pl.col("rv.tssr_id").is_not_null()).then(one),
+            "tssr_id": pl.col("rv.tssr_id"),
+            "td_rivalry": pl.when(pl.col("rd.rivalryno").is_not_null()).then(one),
+        },
+    )
+
+
 FAMILY = Family(
     name="rivalries",
     description="strategic rivalries in force (Thompson et al. 2021 to 2020; Thompson & Dreyer to 2010)",
@@ -37,5 +75,6 @@ FAMILY = Family(
     },
     coverage=(1816, 2020),
     build=_build,
+    gather=_gather,
     absent_is_zero=("tss_rivalry", "td_rivalry"),
 )

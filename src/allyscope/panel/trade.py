@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from allyscope.panel.family import Context, Family, Join, undirected_key_join
+import polars as pl
+
+from allyscope.panel.family import Context, Family, Gathered, Join, Lookup, undirected_key_join
+
+FLOWS = ("flow1", "flow2", "smoothflow1", "smoothflow2")
 
 
 def _build(ctx: Context) -> Join:
@@ -19,6 +23,24 @@ def _build(ctx: Context) -> Join:
     )
 
 
+def _gather(ctx: Context) -> Gathered:
+    t = ctx.load("cow_trade", ["ccode1", "ccode2", "year", *FLOWS])
+    fwd = pl.col("ccode1") < pl.col("ccode2")
+
+    def pick(a: str, b: str) -> pl.Expr:
+        return pl.when(fwd).then(pl.col(f"tr.{a}")).otherwise(pl.col(f"tr.{b}"))
+
+    return Gathered(
+        (Lookup(t, "pair", "tr."),),
+        {
+            "flow1": pick("flow1", "flow2"),
+            "flow2": pick("flow2", "flow1"),
+            "smoothflow1": pick("smoothflow1", "smoothflow2"),
+            "smoothflow2": pick("smoothflow2", "smoothflow1"),
+        },
+    )
+
+
 FAMILY = Family(
     name="trade",
     description="COW dyadic trade 4.0, current US$ millions (rounded by peacesciencer)",
@@ -31,4 +53,5 @@ FAMILY = Family(
     },
     coverage=(1870, 2014),
     build=_build,
+    gather=_gather,
 )

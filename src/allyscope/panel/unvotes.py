@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from allyscope.panel.family import Context, Family, Join, undirected_key_join
+from allyscope.panel.family import Context, Family, Gathered, Join, Lookup, undirected_key_join
 from allyscope.sources.store import load
 
 YES, ABSTAIN, NO = 1, 2, 3
@@ -29,76 +29,136 @@ YES, ABSTAIN, NO = 1, 2, 3
 
 def vote_similarity(years: list[int], ccodes: set[int] | None = None) -> pl.DataFrame:
     """Non-directed dyad-years (ccode1 < ccode2) with un_joint, un_agree, un_sscore, un_kappa."""
-    rc = load("un_roll_calls", ["rcid", "year"]).filter(pl.col("year").is_in(years))
-    votes = load("un_votes", ["rcid", "ccode", "vote"]).join(rc, on="rcid", how="inner")
+    from threadpoolctl import threadpool_limits
+
+    rc = (
+        load("un_roll_calls", ["rcid", "year"])
+        .filter(pl.col("year").is_in(years))
+        .sort("year", "rcid")
+        # each roll call's column in its year's states x roll-calls matrices
+        .with_columns(col=pl.int_range(pl.len(), dtype=pl.Int64).over("year"))
+    )
+    votes = (
+        load("un_votes", ["rcid", "ccode", "vote"])
+        .filter(pl.col("vote").is_in([YES, ABSTAIN, NO]) & pl.col("ccode").is_not_null())
+        .join(rc, on="rcid", how="inner")
+    )
     if ccodes is not None:
         votes = votes.filter(pl.col("ccode").is_in(list(ccodes)))
-    parts = []
-    for (year,), g in votes.partition_by("year", as_dict=True, maintain_order=False).items():
-        parts.append(_year_block(int(year), g))
-    schema = {
-        "ccode1": pl.Int16,
-        "ccode2": pl.Int16,
-        "year": pl.Int16,
-        "un_joint": pl.Int32,
-        "un_agree": pl.Float64,
-        "un_sscore": pl.Float64,
-        "un_kappa": pl.Float64,
+    year, ccode, col, vote = (votes[c].to_numpy() for c in ("year", "ccode", "col", "vote"))
+    key = year.astype(np.int64) * 65536 + (ccode.astype(np.int64) + 32768)
+    order = np.argsort(key, kind="stable")  # by year, then ccode
+    year, ccode, col, vote = year[order], ccode[order], col[order], vote[order]
+    n = len(year)
+    new_year = np.r_[True, year[1:] != year[:-1]] if n else np.zeros(0, bool)
+    new_state = new_year | np.r_[True, ccode[1:] != ccode[:-1]] if n else new_year
+    state = np.cumsum(new_state) - 1  # state-year number, in (year, ccode) order
+    starts = np.flatnonzero(new_year)
+    bounds = zip(starts, np.r_[starts[1:], n][: len(starts)], strict=True)
+    row = state - state[starts].repeat(np.diff(np.r_[starts, n]))  # state's row in its year
+    # The per-year products are small (a few hundred rows). With OpenBLAS threads they
+    # ran ~5x slower whenever the other core was busy (threads spin-waiting; measured on
+    # 2 cores), so they run on one BLAS thread.
+    with threadpool_limits(limits=1, user_api="blas"):
+        parts = [
+            _year_block(
+                int(year[lo]),
+                ccode[lo:hi][new_state[lo:hi]],
+                row[lo:hi],
+                col[lo:hi],
+                vote[lo:hi],
+            )
+            for lo, hi in bounds
+        ]
+    cols = ["ccode1", "ccode2", "year", "un_joint", "un_agree", "un_sscore", "un_kappa"]
+    dtypes = [np.int16, np.int16, np.int16, np.int32, np.float64, np.float64, np.float64]
+    data = {
+        c: np.concatenate([p[i] for p in parts]) if parts else np.zeros(0, dt)
+        for i, (c, dt) in enumerate(zip(cols, dtypes, strict=True))
     }
-    if not parts:
-        return pl.DataFrame(schema=schema)
-    return pl.concat(parts).cast(schema)  # type: ignore[arg-type]
-
-
-def _year_block(year: int, g: pl.DataFrame) -> pl.DataFrame:
-    codes, ci = np.unique(g["ccode"].to_numpy(), return_inverse=True)
-    _, ri = np.unique(g["rcid"].to_numpy(), return_inverse=True)
-    vote = g["vote"].to_numpy()
-    n_c, n_r = len(codes), int(ri.max()) + 1
-    ind = {}
-    for k in (YES, ABSTAIN, NO):
-        m = np.zeros((n_c, n_r), dtype=np.float64)
-        sel = vote == k
-        m[ci[sel], ri[sel]] = 1.0
-        ind[k] = m
-    y, a, n = ind[YES], ind[ABSTAIN], ind[NO]
-    v = y + a + n
-    joint = v @ v.T
-    same = y @ y.T + a @ a.T + n @ n.T
-    yn, ya, an = y @ n.T, y @ a.T, a @ n.T
-    absdiff = 0.5 * (ya + ya.T + an + an.T) + (yn + yn.T)
-    # expected agreement from each side's category shares on the jointly voted roll calls
-    expected = np.zeros_like(joint)
-    for m in (y, a, n):
-        mv = m @ v.T  # [i, j]: roll calls where i chose the category and j voted
-        expected += mv * mv.T
-    iu, ju = np.triu_indices(n_c, k=1)
-    jt = joint[iu, ju]
-    keep = jt > 0
-    iu, ju, jt = iu[keep], ju[keep], jt[keep]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p_o = same[iu, ju] / jt
-        p_e = expected[iu, ju] / (jt * jt)
-        kappa = np.where(p_e < 1.0, (p_o - p_e) / (1.0 - p_e), np.nan)
-        sscore = 1.0 - 2.0 * absdiff[iu, ju] / jt
     return pl.DataFrame(
-        {
-            "ccode1": codes[iu],
-            "ccode2": codes[ju],
-            "year": np.full(len(iu), year),
-            "un_joint": jt.astype(np.int32),
-            "un_agree": p_o,
-            "un_sscore": sscore,
-            "un_kappa": kappa,
+        data,
+        schema={
+            "ccode1": pl.Int16,
+            "ccode2": pl.Int16,
+            "year": pl.Int16,
+            "un_joint": pl.Int32,
+            "un_agree": pl.Float64,
+            "un_sscore": pl.Float64,
+            "un_kappa": pl.Float64,
         },
         nan_to_null=True,
     )
 
 
+def _year_block(
+    year: int, codes: np.ndarray, row: np.ndarray, col: np.ndarray, vote: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """One year's pairs from its votes (state ``row``, roll-call ``col``, ``vote``).
+
+    With Y, A, N the states x roll-calls indicators of a yes, abstain and no vote, the
+    products Y Y', A A', N N', Y A', Y N', A N' count for every pair (i, j) the roll
+    calls on which i voted one way and j the other; the statistics are sums of them. The
+    counts are exact integers (float32 products of 0/1, summed below 2^24), so the
+    results equal the per-pair loop's."""
+    n_c, n_r = len(codes), int(col.max()) + 1
+    ind = np.zeros((3, n_c, n_r), dtype=np.float32)
+    ind[vote.astype(np.intp) - 1, row, col] = 1.0
+    y, a, n = ind
+    yy, ya, yn = np.split((y @ ind.reshape(3 * n_c, n_r).T).astype(np.float64), 3, axis=1)
+    aa, an = np.split((a @ ind[1:].reshape(2 * n_c, n_r).T).astype(np.float64), 2, axis=1)
+    nn = (n @ n.T).astype(np.float64)
+    ay, ny, na = ya.T, yn.T, an.T
+    joint = (yy + aa + nn) + (ya + ay) + (yn + ny) + (an + na)
+    iu, ju = np.triu_indices(n_c, k=1)
+    flat = iu * n_c + ju
+    jt = joint.ravel()[flat]
+    keep = jt > 0
+    flat, iu, ju, jt = flat[keep], iu[keep], ju[keep], jt[keep]
+
+    def at(x: np.ndarray) -> np.ndarray:
+        return x.ravel()[flat]
+
+    same = at(yy + aa + nn)
+    # |x_i - x_j| with yes=1, abstain=.5, no=0: .5 for yes/abstain and abstain/no, 1 for yes/no
+    absdiff = at(0.5 * (ya + ay + an + na) + (yn + ny))
+    # expected agreement from each side's category shares on the jointly voted roll calls:
+    # (i chose k and j voted) x (j chose k and i voted), summed over the categories k
+    rows = (yy + ya + yn, ay + aa + an, ny + na + nn)
+    expected = at(sum(r * r.T for r in rows))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p_o = same / jt
+        p_e = expected / (jt * jt)
+        kappa = np.where(p_e < 1.0, (p_o - p_e) / (1.0 - p_e), np.nan)
+        sscore = 1.0 - 2.0 * absdiff / jt
+    return (
+        codes[iu],
+        codes[ju],
+        np.full(len(iu), year, dtype=np.int16),
+        jt.astype(np.int32),
+        p_o,
+        sscore,
+        kappa,
+    )
+
+
+COLUMNS = ("un_joint", "un_agree", "un_sscore", "un_kappa")
+
+
+def _similarity(ctx: Context) -> pl.DataFrame:
+    ctx.locate("un_votes")
+    ctx.locate("un_roll_calls")
+    lo, hi = FAMILY.coverage  # outside the coverage the columns are null anyway
+    return vote_similarity([y for y in ctx.years if lo <= y <= hi], ctx.ccodes)
+
+
+def _gather(ctx: Context) -> Gathered:
+    t = _similarity(ctx)
+    return Gathered((Lookup(t, "pair", "uv."),), {c: pl.col(f"uv.{c}") for c in COLUMNS})
+
+
 def _build(ctx: Context) -> Join:
-    ctx.table("un_votes")
-    ctx.table("un_roll_calls")
-    name = ctx.register("un_similarity", vote_similarity(ctx.years, ctx.ccodes))
+    name = ctx.register("un_similarity", _similarity(ctx))
     return Join(
         undirected_key_join("uv", name),
         {c: f"uv.{c}" for c in ("un_joint", "un_agree", "un_sscore", "un_kappa")},
@@ -117,4 +177,5 @@ FAMILY = Family(
     },
     coverage=(1946, 2020),
     build=_build,
+    gather=_gather,
 )

@@ -32,9 +32,9 @@ def cache_dir() -> Path:
     env = os.environ.get("ALLYSCOPE_CACHE")
     if env:
         return Path(env).expanduser()
-    import pooch
+    import platformdirs  # what pooch.os_cache uses, without importing pooch
 
-    return Path(pooch.os_cache("allyscope"))
+    return Path(platformdirs.user_cache_dir("allyscope"))
 
 
 def snapshot_path(name: str) -> Path:
