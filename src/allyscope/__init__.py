@@ -19,9 +19,10 @@ from allyscope.errors import AllyscopeError
 
 __version__ = "0.1.0"
 
-# The subpackage ``allyscope.panel`` is imported here (it is light) and its name is then
-# rebound to the function, so a later ``import allyscope.panel.build`` cannot shadow it.
-from allyscope.panel import coverage, panel
+# ``allyscope.panel`` is the (light) subpackage, which is callable: allyscope.panel(...)
+# runs allyscope.panel.panel(...).
+from allyscope import panel
+from allyscope.panel import coverage
 
 if TYPE_CHECKING:
     from allyscope.assessment import assess, rank, validate

@@ -13,7 +13,7 @@ import polars as pl
 from allyscope.indicators.catalog import indicator
 from allyscope.indicators.context import IndicatorContext
 from allyscope.indicators.system import YearDistribution
-from allyscope.sources.store import load
+from allyscope.sources.store import derived, load
 
 ICEWS = ("icews_dyadic",)
 COVERAGE = (2002, 2014)
@@ -38,7 +38,7 @@ def _undirected() -> pl.DataFrame:
 
 
 def _table(ctx: IndicatorContext) -> pl.DataFrame:
-    return ctx.cached("icews_undirected", _undirected)
+    return ctx.cached("icews_undirected", lambda: derived("icews_undirected", list(ICEWS), _undirected))
 
 
 @indicator(

@@ -1,13 +1,15 @@
 """The dyad-year panel: base dyad-years plus one module per variable family.
 
 This package module stays light (no DuckDB or Polars import) so that ``import allyscope``
-is fast and ``allyscope.panel`` can be bound to the :func:`panel` function: the root
-package imports this module first and then rebinds the name, so importing a submodule
-such as ``allyscope.panel.build`` later never replaces the function with the package.
+is fast. The package itself is callable: ``allyscope.panel(years=...)`` calls
+:func:`panel`, whatever submodules were imported before and however (``import
+allyscope.panel.build as b`` keeps working, which rebinding the name to the function broke).
 """
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -84,3 +86,20 @@ __all__ = [
     "parse_variables",
     "parse_years",
 ]
+
+
+class _CallablePackage(types.ModuleType):
+    """``allyscope.panel(...)`` is :func:`panel`; the package stays a package."""
+
+    def __call__(
+        self,
+        years: Any = None,
+        dyads: Any = None,
+        variables: str | Iterable[str] | None = None,
+        directed: bool = True,
+        system: str = "cow",
+    ) -> pl.DataFrame:
+        return panel(years, dyads, variables, directed, system)
+
+
+sys.modules[__name__].__class__ = _CallablePackage

@@ -181,6 +181,10 @@ class PanelResult:
     years: list[int]
 
 
+#: Up to this many requested dyad-years, the panel is built by the DuckDB join path.
+SMALL_PANEL_ROWS = 20_000
+
+
 def build_panel(
     years: YearsArg = None,
     dyads: DyadsArg = None,
@@ -212,7 +216,11 @@ def build_panel(
     if system == "gw" and pairs is not None:
         pairs = _gw_pairs(pairs)
     df, provenance = None, {}
-    if all(f.gather is not None for f in fams):
+    # A few dyads: DuckDB's filtered joins beat building the per-year lookup grids
+    # (one dyad over 44 years: 0.22 s against 0.29-0.46 s; 190 dyads over 11 years: 0.24 s
+    # against 0.20-0.38 s; all 208,065 dyad-years of 2013-2023: 0.63 s against 0.23 s).
+    small = pairs is not None and len(pairs) * len(yrs) <= SMALL_PANEL_ROWS
+    if not small and all(f.gather is not None for f in fams):
         try:
             df, provenance = _build_fast(system, yrs, pairs, directed, fams, codes)
         except DuplicateKeys:
