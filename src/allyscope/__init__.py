@@ -5,6 +5,7 @@ Public API::
     allyscope.assess("IRN", "RUS", years=(1992, 2025))     # -> Assessment (.as_dict(): JSON)
     allyscope.rank("IRN", year=2023)                       # partners by type and score
     allyscope.validate()                                   # typology vs the reference dyads
+    allyscope.trace("examples/iran_russia.yaml")           # Bayesian process tracing
     allyscope.resolve("Islamic Republic of Iran")         # -> State(cow=630, iso3="IRN", ...)
     allyscope.panel(years=2011, variables=["atop", "trade", "un_votes", "nmc"])
     allyscope.coverage()                                   # which years each column covers
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from allyscope.assessment import assess, rank, validate
     from allyscope.sources import registry as datasets
     from allyscope.states import resolve, resolve_many
+    from allyscope.tracing import trace
 
 _LAZY = {
     "resolve": ("allyscope.states", "resolve"),
@@ -36,6 +38,7 @@ _LAZY = {
     "assess": ("allyscope.assessment", "assess"),
     "rank": ("allyscope.assessment", "rank"),
     "validate": ("allyscope.assessment", "validate"),
+    "trace": ("allyscope.tracing", "trace"),
 }
 
 
@@ -58,5 +61,6 @@ __all__ = [
     "rank",
     "resolve",
     "resolve_many",
+    "trace",
     "validate",
 ]

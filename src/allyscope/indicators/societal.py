@@ -38,7 +38,9 @@ def _undirected() -> pl.DataFrame:
 
 
 def _table(ctx: IndicatorContext) -> pl.DataFrame:
-    return ctx.cached("icews_undirected", lambda: derived("icews_undirected", list(ICEWS), _undirected))
+    return ctx.cached(
+        "icews_undirected", lambda: derived("icews_undirected", list(ICEWS), _undirected)
+    )
 
 
 @indicator(

@@ -1,0 +1,165 @@
+"""Evidence from data: a query condition evaluated against allyscope's indicators.
+
+A condition::
+
+    {dyad: IRN-RUS, indicator: atop_defense, years: 2001-2018 | year: 2010,
+     agg: any|all|mean|max|min|sum (default mean), op: ">=" | ">" | "<=" | "<" | "==" | "!=",
+     value: 1}                                   # a number, or a type name for `type`
+    {..., baseline: {years: 1992-2010, agg: mean}}   # instead of `value`: the same
+                                                     # indicator over other years
+
+``indicator`` is any name of :func:`allyscope.indicators.catalog` or ``type`` (the
+assessment's yearly type; its order is the ladder, so ``op: ">="`` works on it). An
+item's query is a condition or a list of conditions that must all hold; the item counts
+as observed when they do. Years with no data are left out of the aggregate; a condition
+with no data in its years makes the item unverifiable (it is reported and not used).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+from allyscope.assessment.calibration import THIRD, load_calibration
+from allyscope.assessment.engine import classified_frame, parse_year_range
+from allyscope.assessment.typology import LADDER
+from allyscope.errors import AllyscopeError
+from allyscope.indicators import INDICATORS, catalog
+from allyscope.states import resolve
+from allyscope.tracing.case import Case, CaseError
+
+OPS: dict[str, Callable[[Any, Any], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+AGGS = ("any", "all", "mean", "max", "min", "sum")
+
+
+def _years(cond: dict[str, Any], where: str, line: int) -> tuple[int, int]:
+    spec = cond.get("years", cond.get("year"))
+    if spec is None:
+        raise CaseError(f"{where}:{line}: a query needs `years` (e.g. 2001-2018) or `year`")
+    try:
+        return parse_year_range(str(spec) if not isinstance(spec, int) else spec)
+    except AllyscopeError as exc:
+        raise CaseError(f"{where}:{line}: {exc}") from exc
+
+
+def _check(cond: dict[str, Any], where: str) -> tuple[int, int, str]:
+    line = int(cond.get("_line", 0))
+    catalog()  # registers the indicators
+    for key in ("dyad", "indicator", "op"):
+        if key not in cond:
+            raise CaseError(f"{where}:{line}: a query needs `{key}`")
+    ind = str(cond["indicator"])
+    if ind != "type" and ind not in INDICATORS:
+        raise CaseError(
+            f"{where}:{line}: unknown indicator {ind!r}; use `type` or one of: {', '.join(INDICATORS)}"
+        )
+    if cond["op"] not in OPS:
+        raise CaseError(f"{where}:{line}: unknown op {cond['op']!r}; use one of: {', '.join(OPS)}")
+    agg = str(cond.get("agg", "mean"))
+    if agg not in AGGS:
+        raise CaseError(f"{where}:{line}: unknown agg {agg!r}; use one of: {', '.join(AGGS)}")
+    if ("value" in cond) == ("baseline" in cond):
+        raise CaseError(f"{where}:{line}: a query needs exactly one of `value` or `baseline`")
+    parts = str(cond["dyad"]).replace("–", "-").split("-")
+    if len(parts) != 2:
+        raise CaseError(f"{where}:{line}: dyad {cond['dyad']!r} is not of the form IRN-RUS")
+    try:
+        a, b = resolve(parts[0]).iso3, resolve(parts[1]).iso3
+    except AllyscopeError as exc:
+        raise CaseError(f"{where}:{line}: {exc}") from exc
+    if ind == "type" and "value" in cond and cond["value"] not in LADDER:
+        raise CaseError(
+            f"{where}:{line}: type {cond['value']!r} is not one of: {', '.join(LADDER)}"
+        )
+    return line, f"{a}-{b}", agg  # type: ignore[return-value]
+
+
+def _aggregate(values: pl.Series, agg: str) -> float | None:
+    v = values.drop_nulls().cast(pl.Float64)
+    if v.len() == 0:
+        return None
+    if agg == "any":
+        return float((v != 0).any())
+    if agg == "all":
+        return float((v != 0).all())
+    return float(getattr(v, agg)())
+
+
+def evaluate(case: Case) -> None:
+    """Set ``observed`` (and ``query_value``) of every query item; unverifiable stays None."""
+    plans: list[
+        tuple[Any, dict[str, Any], int, str, str, tuple[int, int], tuple[int, int] | None]
+    ] = []
+    spans: dict[str, list[int]] = {}
+    for item in case.evidence:
+        for cond in item.query or []:
+            line, dyad, agg = _check(cond, case.path)
+            years = _years(cond, case.path, line)
+            base = None
+            if "baseline" in cond:
+                b = cond["baseline"]
+                if not isinstance(b, dict):
+                    raise CaseError(
+                        f"{case.path}:{line}: `baseline` must be a mapping with `years`"
+                    )
+                base = _years(dict(b), case.path, line)
+            plans.append((item, cond, line, dyad, agg, years, base))
+            span = spans.setdefault(dyad, [years[0], years[1]])
+            for y0, y1 in [years] + ([base] if base else []):
+                span[0], span[1] = min(span[0], y0), max(span[1], y1)
+    th = load_calibration()
+    third = resolve(THIRD).cow
+    frames: dict[str, pl.DataFrame] = {}
+    for dyad, (y0, y1) in spans.items():
+        a, b = (resolve(s, year=y1) for s in dyad.split("-"))
+        frames[dyad] = classified_frame([(a.cow, b.cow)], y0, y1, third, th)
+    results: dict[str, list[bool | None]] = {}
+    for item, cond, _line, dyad, agg, years, base in plans:
+        f = frames[dyad]
+        ind = str(cond["indicator"])
+        col = "rung" if ind == "type" else ind
+
+        def window(
+            span: tuple[int, int], how: str, f: pl.DataFrame = f, col: str = col
+        ) -> float | None:
+            return _aggregate(f.filter(pl.col("year").is_between(*span))[col], how)
+
+        got = window(years, agg)
+        if base is not None:
+            target = window(base, str(cond["baseline"].get("agg", agg)))
+        elif ind == "type":
+            target = float(LADDER.index(cond["value"]))
+        else:
+            target = float(cond["value"])
+        holds = None if got is None or target is None else bool(OPS[cond["op"]](got, target))
+        shown = (
+            LADDER[int(got)] if ind == "type" and got is not None and agg in ("max", "min") else got
+        )
+        item.query_value.append(
+            {
+                "dyad": dyad,
+                "indicator": ind,
+                "years": list(years),
+                "agg": agg,
+                "value": shown,
+                "op": cond["op"],
+                "target": target if ind != "type" or base else cond["value"],
+                "holds": holds,
+            }
+        )
+        results.setdefault(item.id, []).append(holds)
+    for item in case.evidence:
+        if item.query is None:
+            continue
+        holds = results.get(item.id, [])
+        item.observed = None if any(h is None for h in holds) else all(h for h in holds)  # type: ignore[misc]
