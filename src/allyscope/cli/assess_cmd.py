@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from allyscope.cli.render import check_format, print_json
+from allyscope.cli.render import check_format, print_json, print_view
 
 FORMATS = ("text", "json", "markdown")
 
@@ -27,20 +27,7 @@ def assess(
     from allyscope.assessment import assess as run
 
     d = run(a, b, years=years, third=third).as_dict()
-    if f == "json":
-        print_json(d)
-    elif f == "markdown":
-        from allyscope.presentation.assessment_view import markdown_view
-
-        typer.echo(markdown_view(d), nl=False)
-    else:
-        from rich.console import Console
-
-        from allyscope.presentation.assessment_view import rich_view
-
-        console = Console()
-        for part in rich_view(d):
-            console.print(part)
+    print_view(d, f, "allyscope.presentation.assessment_view")
 
 
 def rank(

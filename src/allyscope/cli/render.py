@@ -55,3 +55,25 @@ def note(message: str) -> None:
     from rich.console import Console
 
     Console(stderr=True).print(message, style="dim")
+
+
+def print_view(d: dict[str, Any], fmt: str, view_module: str) -> None:
+    """Print a result dict as json, markdown or Rich text with a presentation module's views.
+
+    ``view_module`` (e.g. ``allyscope.presentation.trace_view``) provides
+    ``markdown_view(d) -> str`` and ``rich_view(d) -> list`` of renderables.
+    """
+    if fmt == "json":
+        print_json(d)
+        return
+    import importlib
+
+    views = importlib.import_module(view_module)
+    if fmt == "markdown":
+        sys.stdout.write(views.markdown_view(d))
+        return
+    from rich.console import Console
+
+    console = Console()
+    for part in views.rich_view(d):
+        console.print(part)

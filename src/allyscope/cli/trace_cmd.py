@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from allyscope.cli.render import check_format, print_json
+from allyscope.cli.render import check_format, print_view
 
 
 def trace(
@@ -16,17 +16,4 @@ def trace(
     from allyscope.tracing import trace as run
 
     d = run(case).as_dict()
-    if f == "json":
-        print_json(d)
-    elif f == "markdown":
-        from allyscope.presentation.trace_view import markdown_view
-
-        typer.echo(markdown_view(d), nl=False)
-    else:
-        from rich.console import Console
-
-        from allyscope.presentation.trace_view import rich_view
-
-        console = Console()
-        for part in rich_view(d):
-            console.print(part)
+    print_view(d, f, "allyscope.presentation.trace_view")
