@@ -248,8 +248,34 @@ class Assessment:
             "thresholds": self.thresholds.as_dict(),
             "third_party": self.third,
             "years_without_rows": self.missing_years,
+            "indicators": [i.as_dict() for i in catalog()],
+            "events": self._events(),
             "sources": sources,
         }
+
+    def _events(self) -> list[dict[str, object]]:
+        """Registry rows of this dyad dated within the assessed years (for timelines)."""
+        b = curated.bilateral()
+        pair = {self.a.cow, self.b.cow}
+        rows = b.filter(
+            pl.col("ccode_a").is_in(list(pair))
+            & pl.col("ccode_b").is_in(list(pair))
+            & (pl.col("ccode_a") != pl.col("ccode_b"))
+            & pl.col("signed_year").is_between(*self.years)
+        ).sort("signed")
+        return [
+            {
+                "id": r["id"],
+                "kind": r["kind"],
+                "name": r["name"],
+                "date": r["signed"],
+                "year": r["signed_year"],
+                "direction": r["direction"],
+                "source": r["source"],
+                "registry_line": r["line"],
+            }
+            for r in rows.iter_rows(named=True)  # a handful of curated rows
+        ]
 
 
 def classified_frame(
