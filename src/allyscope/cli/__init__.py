@@ -11,7 +11,15 @@ import sys
 
 import typer
 
-from allyscope.cli import assess_cmd, data_cmd, panel_cmd, report_cmd, states_cmd, trace_cmd
+from allyscope.cli import (
+    assess_cmd,
+    data_cmd,
+    panel_cmd,
+    report_cmd,
+    serve_cmd,
+    states_cmd,
+    trace_cmd,
+)
 
 app = typer.Typer(
     name="allyscope",
@@ -29,6 +37,7 @@ app.command("validate", help="Check the typology against the reference dyads (le
     assess_cmd.validate
 )
 app.command("report", help=report_cmd.__doc__)(report_cmd.report)
+app.command("serve", help=serve_cmd.__doc__)(serve_cmd.serve)
 app.command("trace", help=trace_cmd.__doc__)(trace_cmd.trace)
 app.command("states", help=states_cmd.__doc__)(states_cmd.states)
 app.command("panel", help=panel_cmd.__doc__)(panel_cmd.panel)

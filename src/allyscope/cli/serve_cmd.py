@@ -1,0 +1,26 @@
+"""Start the local web dashboard (FastAPI + uvicorn); JSON API under /api/."""
+
+from __future__ import annotations
+
+import typer
+
+from allyscope.errors import InvalidInputError
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="address to bind (loopback by default)"),
+    port: int = typer.Option(8000, "--port", help="port to listen on"),
+) -> None:
+    """Serve the dashboard at http://HOST:PORT/ (API docs at /docs)."""
+    if not 0 < port < 65536:
+        raise InvalidInputError(f"port {port} is not between 1 and 65535")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(
+            f"warning: binding to {host} exposes the dashboard beyond this machine", err=True
+        )
+    import uvicorn
+
+    from allyscope.presentation.webapp import create_app
+
+    typer.echo(f"allyscope dashboard on http://{host}:{port}/ (Ctrl-C to stop)")
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
