@@ -9,13 +9,17 @@ Endpoints (OpenAPI schema at /openapi.json, docs at /docs):
   slice as CSV, Parquet or JSON (at most 50 dyads and 100 years);
 - ``GET /``: the dashboard page (plotly.js is served by the app itself, never from a CDN).
 
-Bad input gives a 4xx with ``{"error": message}``; results are cached per request, so a
-repeated request is answered from memory. No endpoint reads or writes a path it is given.
+Bad input gives a 4xx with ``{"error": message}``. Assessments and rankings are cached as
+JSON bytes, and concurrent requests for the same key wait for one computation instead of
+repeating it, so a repeated request is answered from memory. No endpoint reads or writes a path it is given.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the endpoints' annotations at run
 # time, and the response classes are imported inside create_app.
 import io
+import json
+import threading
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -36,23 +40,82 @@ def _status(exc: AllyscopeError) -> int:
     return 400
 
 
-@lru_cache(maxsize=256)
-def _assess(a: str, b: str, years: str | None, third: str) -> dict[str, Any]:
+_locks: dict[tuple[Any, ...], threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _single_flight(fn: Callable[..., bytes]) -> Callable[..., bytes]:
+    """Cache ``fn``'s result (JSON bytes) and compute each key once even under concurrency."""
+    cached = lru_cache(maxsize=256)(fn)
+
+    def wrapper(*key: Any) -> bytes:
+        with _locks_guard:
+            lock = _locks.setdefault((fn.__name__, *key), threading.Lock())
+        with lock:  # concurrent requests for one key wait for the first instead of recomputing
+            return cached(*key)
+
+    wrapper.cache_info = cached.cache_info  # type: ignore[attr-defined]
+    wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _json(obj: Any) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+@_single_flight
+def _assess(a: str, b: str, years: str | None, third: str) -> bytes:
     from allyscope.assessment import assess
     from allyscope.assessment.engine import parse_year_range
 
     first, last = parse_year_range(years)
     if last - first + 1 > MAX_YEARS:
         raise InvalidInputError(f"at most {MAX_YEARS} years per request; got {first}-{last}")
-    return assess(a, b, years=(first, last), third=third).as_dict()
+    return _json(assess(a, b, years=(first, last), third=third).as_dict())
 
 
-@lru_cache(maxsize=256)
-def _rank(state: str, year: int, top: int) -> list[dict[str, Any]]:
+@_single_flight
+def _rank(state: str, year: int, top: int) -> bytes:
     from allyscope.assessment import rank
 
-    r = rank(state, year)
-    return r.head(top).drop("a", "b").to_dicts()
+    return _json(rank(state, year).head(top).drop("a", "b").to_dicts())
+
+
+_panel_cache: dict[tuple[str, str, str, str], tuple[bytes, str]] = {}
+
+
+def _panel(dyads: str, years: str, variables: str, fmt: str) -> tuple[bytes, str]:
+    """A panel slice as (bytes, media type), cached per request (single-flight per key)."""
+    key = (dyads, years, variables, fmt)
+    with _locks_guard:
+        lock = _locks.setdefault(("panel", *key), threading.Lock())
+    with lock:
+        if key in _panel_cache:
+            return _panel_cache[key]
+        from allyscope.panel import panel as build
+
+        pairs = [d for d in dyads.split(",") if d.strip()]
+        if len(pairs) > MAX_PANEL_DYADS:
+            raise InvalidInputError(
+                f"at most {MAX_PANEL_DYADS} dyads per download; got {len(pairs)}"
+            )
+        y = [int(v) for v in years.split("-")]
+        if y[-1] - y[0] + 1 > MAX_PANEL_YEARS:
+            raise InvalidInputError(f"at most {MAX_PANEL_YEARS} years per download")
+        df = build(years=years, dyads=",".join(pairs), variables=variables)
+        buf = io.BytesIO()
+        if fmt == "json":
+            out = (_json(df.to_dicts()), "application/json")
+        elif fmt == "parquet":
+            df.write_parquet(buf, compression="zstd")
+            out = (buf.getvalue(), "application/vnd.apache.parquet")
+        else:
+            df.write_csv(buf)
+            out = (buf.getvalue(), "text/csv")
+        if len(_panel_cache) >= 256:
+            _panel_cache.pop(next(iter(_panel_cache)))
+        _panel_cache[key] = out
+        return out
 
 
 @lru_cache(maxsize=1)
@@ -119,18 +182,20 @@ def create_app() -> Any:
             None, max_length=11, pattern=r"^\d{4}(-\d{4})?$", description="e.g. 1992-2025"
         ),
         third: str = Query("USA", max_length=64),
-    ) -> dict[str, Any]:
+    ) -> Response:
         """The assessment of a dyad (the JSON contract of `allyscope assess --format json`)."""
-        return _assess(a.strip(), b.strip(), years, third.strip())
+        return Response(
+            _assess(a.strip(), b.strip(), years, third.strip()), media_type="application/json"
+        )
 
     @app.get("/api/rank")
     def rank(
         state: str = Query(..., min_length=1, max_length=64),
         year: int = Query(..., ge=1816, le=2100),
         top: int = Query(50, ge=1, le=250),
-    ) -> list[dict[str, Any]]:
+    ) -> Response:
         """A state's partners in a year, by relationship type, then score."""
-        return _rank(state.strip(), year, top)
+        return Response(_rank(state.strip(), year, top), media_type="application/json")
 
     @app.get("/api/panel")
     def panel(
@@ -140,29 +205,10 @@ def create_app() -> Any:
         format: str = Query("csv", pattern="^(csv|parquet|json)$"),
     ) -> Response:
         """A slice of the dyad-year panel for download."""
-        from allyscope.panel import panel as build
-
-        pairs = [d for d in dyads.split(",") if d.strip()]
-        if len(pairs) > MAX_PANEL_DYADS:
-            raise InvalidInputError(
-                f"at most {MAX_PANEL_DYADS} dyads per download; got {len(pairs)}"
-            )
-        y = [int(v) for v in years.split("-")]
-        if y[-1] - y[0] + 1 > MAX_PANEL_YEARS:
-            raise InvalidInputError(f"at most {MAX_PANEL_YEARS} years per download")
-        df = build(years=years, dyads=",".join(pairs), variables=variables)
-        if format == "json":
-            return JSONResponse(df.to_dicts())
-        buf = io.BytesIO()
-        if format == "parquet":
-            df.write_parquet(buf, compression="zstd")
-            media = "application/vnd.apache.parquet"
-        else:
-            df.write_csv(buf)
-            media = "text/csv"
+        body, media = _panel(dyads, years, variables, format)
         name = f"allyscope-panel-{years}.{format}"
         return Response(
-            buf.getvalue(),
+            body,
             media_type=media,
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
