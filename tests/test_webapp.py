@@ -144,3 +144,54 @@ def test_dashboard_renders_in_chromium(tmp_path):
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.mark.skipif(
+    shutil.which("chromium") is None,
+    reason="Debian's chromium is not installed (.ci/run installs it)",
+)
+def test_picking_a_dyad_updates_the_views_in_chromium():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(webapp.create_app(), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.1)
+    ARTEFACTS.mkdir(exist_ok=True)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium"), args=["--no-sandbox"]
+            )
+            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+            page.wait_for_selector("text=Iran – Russia", timeout=120_000)
+            assert page.locator(".main-svg").count() >= 6
+            # pick another dyad with the form: the views must change to it
+            page.fill("#a", "India")
+            page.fill("#b", "Pakistan")
+            page.fill("#years", "2000-2014")
+            page.click("#go")
+            page.wait_for_selector("text=India – Pakistan", timeout=120_000)
+            assert page.locator("text=Iran – Russia").count() == 0
+            assert "rivalry" in page.locator(".verdict").first.inner_text()
+            page.screenshot(path=str(ARTEFACTS / "dashboard-picked-ind-pak.png"))
+            # bad input: a readable message on the page, views kept
+            page.fill("#b", "Narnia")
+            page.click("#go")
+            page.wait_for_selector("#error:has-text('unknown state')", timeout=60_000)
+            # ranking
+            page.click("#rank")
+            page.wait_for_selector("text=Partners of Iran in 2023", timeout=120_000)
+            page.screenshot(path=str(ARTEFACTS / "dashboard-rank-iran-2023.png"))
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
