@@ -85,3 +85,37 @@ def test_cli_report_writes_html_and_refuses_pdf(tmp_path):
         timeout=300,
     )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("chromium") is None,
+    reason="Debian's chromium is not installed (.ci/run installs it)",
+)
+def test_report_charts_render_in_chromium_offline(html, tmp_path):
+    import subprocess
+    from pathlib import Path
+
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    base = [
+        "chromium",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--virtual-time-budget=20000",
+    ]
+    # no network: every request outside the file fails, so the charts must come from the file
+    offline = ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9"]
+    dom = subprocess.run(
+        [*base, *offline, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
+    assert dom.count('class="main-svg"') >= 7  # timeline, five dimensions, asymmetry
+    artefacts = Path(__file__).parent / "artefacts"
+    artefacts.mkdir(exist_ok=True)
+    shot = artefacts / "report-iran-russia-2012-2025.png"
+    subprocess.run(
+        [*base, *offline, "--window-size=1200,2400", f"--screenshot={shot}", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+    )
+    assert shot.stat().st_size > 20_000
