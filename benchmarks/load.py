@@ -38,7 +38,9 @@ def mix(n: int) -> list[str]:
         elif k == 8:
             paths.append("/api/states")
         else:
-            paths.append(f"/api/panel?dyads={DYADS[i % len(DYADS)]}&years=2000-2014&variables=atop,trade&format=csv")
+            paths.append(
+                f"/api/panel?dyads={DYADS[i % len(DYADS)]}&years=2000-2014&variables=atop,trade&format=csv"
+            )
     return paths
 
 
@@ -71,8 +73,12 @@ def main() -> None:
         port = s.getsockname()[1]
     with tempfile.TemporaryDirectory() as cache:
         env = {**os.environ, "ALLYSCOPE_CACHE": cache}
-        proc = subprocess.Popen([sys.executable, "-m", "allyscope", "serve", "--port", str(port)], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "allyscope", "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(200):
@@ -82,14 +88,18 @@ def main() -> None:
                 except httpx.HTTPError:
                     time.sleep(0.1)
             floor = min(asyncio.run(round_(base, ["/api/states"]))[0][0] for _ in range(5))
-            print(f"{os.cpu_count()} cores; {args.concurrency} concurrent requests per round; floor (one "
-                  f"/api/states request) {floor * 1000:.1f} ms")
+            print(
+                f"{os.cpu_count()} cores; {args.concurrency} concurrent requests per round; floor (one "
+                f"/api/states request) {floor * 1000:.1f} ms"
+            )
             print("| round | errors | p50 s | p95 s | max s | wall s | p95 / floor |")
             print("|---|---|---|---|---|---|---|")
             for r in range(1, args.rounds + 1):
                 lat, errors, wall = asyncio.run(round_(base, mix(args.concurrency)))
-                print(f"| {r} | {errors} | {pct(lat, 50):.2f} | {pct(lat, 95):.2f} | {max(lat):.2f} | {wall:.2f} "
-                      f"| {pct(lat, 95) / floor:.0f} |")
+                print(
+                    f"| {r} | {errors} | {pct(lat, 50):.2f} | {pct(lat, 95):.2f} | {max(lat):.2f} | {wall:.2f} "
+                    f"| {pct(lat, 95) / floor:.0f} |"
+                )
         finally:
             proc.terminate()
             proc.wait(timeout=10)

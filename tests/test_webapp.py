@@ -1,5 +1,6 @@
 """The dashboard's API (FastAPI TestClient) and the page in headless Chromium when installed."""
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -88,6 +89,28 @@ def test_page_loads_plotly_from_the_app_only(client):
     assert js.status_code == 200 and len(js.content) > 1_000_000
 
 
+@contextlib.contextmanager
+def live_server():
+    """The app served by uvicorn in a thread on a free loopback port; yields its base URL."""
+    import uvicorn
+
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(webapp.create_app(), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -99,20 +122,8 @@ def _free_port() -> int:
     reason="Debian's chromium is not installed (.ci/run installs it)",
 )
 def test_dashboard_renders_in_chromium(tmp_path):
-    import uvicorn
-
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(webapp.create_app(), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.1)
     ARTEFACTS.mkdir(exist_ok=True)
-    try:
+    with live_server() as base:
         for name, query, words in [
             ("iran-russia", "", "Iran – Russia"),
             (
@@ -121,8 +132,8 @@ def test_dashboard_renders_in_chromium(tmp_path):
                 "United States of America – United Kingdom",
             ),
         ]:
-            url = f"http://127.0.0.1:{port}/{query}"
-            base = [
+            url = f"{base}/{query}"
+            chrome = [
                 "chromium",
                 "--headless=new",
                 "--no-sandbox",
@@ -130,20 +141,17 @@ def test_dashboard_renders_in_chromium(tmp_path):
                 "--virtual-time-budget=20000",
             ]
             dom = subprocess.run(
-                [*base, "--dump-dom", url], capture_output=True, text=True, timeout=120
+                [*chrome, "--dump-dom", url], capture_output=True, text=True, timeout=120
             ).stdout
             assert words in dom, name
             assert dom.count('class="main-svg"') >= 6  # the timeline, five dimensions, asymmetry
             shot = ARTEFACTS / f"dashboard-{name}.png"
             subprocess.run(
-                [*base, "--window-size=1280,1600", f"--screenshot={shot}", url],
+                [*chrome, "--window-size=1280,1600", f"--screenshot={shot}", url],
                 capture_output=True,
                 timeout=120,
             )
             assert shot.stat().st_size > 20_000
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.mark.skipif(
@@ -152,46 +160,28 @@ def test_dashboard_renders_in_chromium(tmp_path):
 )
 def test_picking_a_dyad_updates_the_views_in_chromium():
     sync_api = pytest.importorskip("playwright.sync_api")
-    import uvicorn
-
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(webapp.create_app(), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.1)
     ARTEFACTS.mkdir(exist_ok=True)
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=shutil.which("chromium"), args=["--no-sandbox"]
-            )
-            page = browser.new_page(viewport={"width": 1280, "height": 1400})
-            page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
-            page.wait_for_selector("text=Iran – Russia", timeout=120_000)
-            assert page.locator(".main-svg").count() >= 6
-            # pick another dyad with the form: the views must change to it
-            page.fill("#a", "India")
-            page.fill("#b", "Pakistan")
-            page.fill("#years", "2000-2014")
-            page.click("#go")
-            page.wait_for_selector("text=India – Pakistan", timeout=120_000)
-            assert page.locator("text=Iran – Russia").count() == 0
-            assert "rivalry" in page.locator(".verdict").first.inner_text()
-            page.screenshot(path=str(ARTEFACTS / "dashboard-picked-ind-pak.png"))
-            # bad input: a readable message on the page, views kept
-            page.fill("#b", "Narnia")
-            page.click("#go")
-            page.wait_for_selector("#error:has-text('unknown state')", timeout=60_000)
-            # ranking
-            page.click("#rank")
-            page.wait_for_selector("text=Partners of Iran in 2023", timeout=120_000)
-            page.screenshot(path=str(ARTEFACTS / "dashboard-rank-iran-2023.png"))
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with live_server() as base, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        page.goto(f"{base}/", timeout=120_000)
+        page.wait_for_selector("text=Iran – Russia", timeout=120_000)
+        assert page.locator(".main-svg").count() >= 6
+        # pick another dyad with the form: the views must change to it
+        page.fill("#a", "India")
+        page.fill("#b", "Pakistan")
+        page.fill("#years", "2000-2014")
+        page.click("#go")
+        page.wait_for_selector("text=India – Pakistan", timeout=120_000)
+        assert page.locator("text=Iran – Russia").count() == 0
+        assert "rivalry" in page.locator(".verdict").first.inner_text()
+        page.screenshot(path=str(ARTEFACTS / "dashboard-picked-ind-pak.png"))
+        # bad input: a readable message on the page, views kept
+        page.fill("#b", "Narnia")
+        page.click("#go")
+        page.wait_for_selector("#error:has-text('unknown state')", timeout=60_000)
+        # ranking
+        page.click("#rank")
+        page.wait_for_selector("text=Partners of Iran in 2023", timeout=120_000)
+        page.screenshot(path=str(ARTEFACTS / "dashboard-rank-iran-2023.png"))
+        browser.close()

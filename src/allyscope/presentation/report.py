@@ -12,14 +12,9 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
-LADDER = (
-    "rivalry",
-    "transactional",
-    "convergence",
-    "tactical_alignment",
-    "strategic_partnership",
-    "alliance",
-)
+from allyscope.assessment.criteria import CRITERIA
+from allyscope.assessment.typology import LADDER
+
 COLOURS = {
     "rivalry": "#b2182b",
     "transactional": "#d6a76c",
@@ -182,14 +177,5 @@ def render_report(d: dict[str, Any]) -> str:
         asymmetry=_asymmetry(d),
         periods=periods,
         colours=COLOURS,
-        criteria=(
-            "commitment",
-            "convergence",
-            "shared_threat",
-            "depth",
-            "breadth",
-            "durability",
-            "symmetry",
-            "friction",
-        ),
+        criteria=CRITERIA,
     )
