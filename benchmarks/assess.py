@@ -21,11 +21,11 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _process import run  # benchmarks/_process.py (the script's folder is on sys.path)
 
 PY = sys.executable
 CLI = [PY, "-m", "allyscope"]
@@ -33,16 +33,6 @@ FLOOR = [PY, "-c", "import polars, duckdb, numpy"]
 ASSESS = [*CLI, "assess", "IRN", "RUS", "--format", "json"]
 API = [PY, "-c", "import allyscope; allyscope.assess('IRN', 'RUS').as_dict()"]
 RANK_ALL = [PY, "-c", "import allyscope; r = allyscope.rank(None, 2023); print(r.shape)"]
-
-
-def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    if status != 0:
-        raise SystemExit(f"job failed: {' '.join(cmd)}")
-    return wall, usage.ru_maxrss / 1024
 
 
 def main() -> None:

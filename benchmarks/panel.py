@@ -15,10 +15,10 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from _process import run  # benchmarks/_process.py (the script's folder is on sys.path)
 
 HERE = Path(__file__).parent
 PY = sys.executable
@@ -35,16 +35,6 @@ JOBS = {
     ],
     "naive polars script": [PY, str(HERE / "naive_polars.py")],
 }
-
-
-def run(cmd: list[str]) -> tuple[float, float]:
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    if status != 0:
-        raise SystemExit(f"job failed: {' '.join(cmd)}")
-    return wall, usage.ru_maxrss / 1024
 
 
 def main() -> None:

@@ -46,9 +46,9 @@ def panel(
 
     Values outside a source's coverage are null, never 0.
     """
-    from allyscope.panel.build import panel as _panel
+    from allyscope.panel.build import build_panel
 
-    return _panel(years, dyads, variables, directed, system)
+    return build_panel(years, dyads, variables, directed, system).frame
 
 
 def coverage(variables: str | Iterable[str] | None = None) -> pl.DataFrame:
@@ -91,15 +91,8 @@ __all__ = [
 class _CallablePackage(types.ModuleType):
     """``allyscope.panel(...)`` is :func:`panel`; the package stays a package."""
 
-    def __call__(
-        self,
-        years: Any = None,
-        dyads: Any = None,
-        variables: str | Iterable[str] | None = None,
-        directed: bool = True,
-        system: str = "cow",
-    ) -> pl.DataFrame:
-        return panel(years, dyads, variables, directed, system)
+    def __call__(self, *args: Any, **kwargs: Any) -> pl.DataFrame:
+        return panel(*args, **kwargs)
 
 
 sys.modules[__name__].__class__ = _CallablePackage

@@ -333,19 +333,5 @@ def panel(
     directed: bool = True,
     system: str = "cow",
 ) -> pl.DataFrame:
-    """The dyad-year panel as a Polars DataFrame (``.to_pandas()`` for pandas).
-
-    years:     2011, "1816-2014", (1992, 2025), range(...) or a list; default: the span
-               covered by the requested variables.
-    dyads:     None for every pair of system members, or pairs such as
-               [("IRN", "RUS")] / "IRN-RUS,USA-GBR" (names, ISO or COW codes).
-               Directed: each pair as given (ccode1 = first state); undirected: one row
-               per pair.
-    variables: families to add, e.g. ["atop", "trade", "nmc", "igos", "un_votes"];
-               see :func:`coverage` or ``allyscope panel --list-variables``.
-    directed:  True for directed dyad-years (both orders), False for ccode1 < ccode2.
-    system:    "cow" (default) or "gw" (Gleditsch-Ward, with microstates).
-
-    Values outside a source's coverage are null, never 0.
-    """
+    """The panel frame; documented where users call it, :func:`allyscope.panel.panel`."""
     return build_panel(years, dyads, variables, directed, system).frame

@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from allyscope.errors import DataError
 from allyscope.panel.gather import On
-from allyscope.sources.store import Located, locate
+from allyscope.sources.store import Located, locate, read_located
 
 
 def sql_path(path: object) -> str:
@@ -52,16 +51,7 @@ class Context:
 
     def load(self, dataset: str, columns: list[str] | None = None) -> pl.DataFrame:
         """A dataset as a Polars frame, remembering its provenance."""
-        loc = self.locate(dataset)
-        try:
-            return pl.read_parquet(loc.path, columns=columns)
-        except (OSError, pl.exceptions.PolarsError) as exc:
-            fix = (
-                f"run `allyscope data update {dataset}` or `allyscope data reset {dataset}`"
-                if loc.origin == "cache"
-                else "reinstall allyscope"
-            )
-            raise DataError(f"cannot read {dataset} from {loc.path}: {exc}; {fix}") from exc
+        return read_located(self.locate(dataset), columns)
 
     def register(self, name: str, frame: pl.DataFrame) -> str:
         """Make a computed frame available to the query under ``name``."""

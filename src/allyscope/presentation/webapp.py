@@ -9,8 +9,8 @@ Endpoints (OpenAPI schema at /openapi.json, docs at /docs):
   slice as CSV, Parquet or JSON (at most 50 dyads and 100 years);
 - ``GET /``: the dashboard page (plotly.js is served by the app itself, never from a CDN).
 
-Bad input gives a 4xx with ``{"error": message}``. Assessments and rankings are cached as
-JSON bytes, and concurrent requests for the same key wait for one computation instead of
+Bad input gives a 4xx with ``{"error": message}``. Assessments, rankings and panel slices
+are cached as bytes, and concurrent requests for the same key wait for one computation instead of
 repeating it, so a repeated request is answered from memory. No endpoint reads or writes a path it is given.
 """
 
@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from allyscope import __version__
 from allyscope.errors import AllyscopeError, CoverageError, DataError, InvalidInputError
@@ -40,17 +40,17 @@ def _status(exc: AllyscopeError) -> int:
     return 400
 
 
-_locks: dict[tuple[Any, ...], threading.Lock] = {}
-_locks_guard = threading.Lock()
+T = TypeVar("T")
+#: A fixed set of locks, picked by the key's hash: bounded memory whatever the requests.
+_LOCKS = tuple(threading.Lock() for _ in range(64))
 
 
-def _single_flight(fn: Callable[..., bytes]) -> Callable[..., bytes]:
-    """Cache ``fn``'s result (JSON bytes) and compute each key once even under concurrency."""
+def _single_flight(fn: Callable[..., T]) -> Callable[..., T]:
+    """Cache ``fn``'s result per arguments and compute each key once even under concurrency."""
     cached = lru_cache(maxsize=256)(fn)
 
-    def wrapper(*key: Any) -> bytes:
-        with _locks_guard:
-            lock = _locks.setdefault((fn.__name__, *key), threading.Lock())
+    def wrapper(*key: Any) -> T:
+        lock = _LOCKS[hash((fn.__name__, *key)) % len(_LOCKS)]
         with lock:  # concurrent requests for one key wait for the first instead of recomputing
             return cached(*key)
 
@@ -81,41 +81,26 @@ def _rank(state: str, year: int, top: int) -> bytes:
     return _json(rank(state, year).head(top).drop("a", "b").to_dicts())
 
 
-_panel_cache: dict[tuple[str, str, str, str], tuple[bytes, str]] = {}
-
-
+@_single_flight
 def _panel(dyads: str, years: str, variables: str, fmt: str) -> tuple[bytes, str]:
-    """A panel slice as (bytes, media type), cached per request (single-flight per key)."""
-    key = (dyads, years, variables, fmt)
-    with _locks_guard:
-        lock = _locks.setdefault(("panel", *key), threading.Lock())
-    with lock:
-        if key in _panel_cache:
-            return _panel_cache[key]
-        from allyscope.panel import panel as build
+    """A panel slice as (bytes, media type)."""
+    from allyscope.panel import panel as build
 
-        pairs = [d for d in dyads.split(",") if d.strip()]
-        if len(pairs) > MAX_PANEL_DYADS:
-            raise InvalidInputError(
-                f"at most {MAX_PANEL_DYADS} dyads per download; got {len(pairs)}"
-            )
-        y = [int(v) for v in years.split("-")]
-        if y[-1] - y[0] + 1 > MAX_PANEL_YEARS:
-            raise InvalidInputError(f"at most {MAX_PANEL_YEARS} years per download")
-        df = build(years=years, dyads=",".join(pairs), variables=variables)
-        buf = io.BytesIO()
-        if fmt == "json":
-            out = (_json(df.to_dicts()), "application/json")
-        elif fmt == "parquet":
-            df.write_parquet(buf, compression="zstd")
-            out = (buf.getvalue(), "application/vnd.apache.parquet")
-        else:
-            df.write_csv(buf)
-            out = (buf.getvalue(), "text/csv")
-        if len(_panel_cache) >= 256:
-            _panel_cache.pop(next(iter(_panel_cache)))
-        _panel_cache[key] = out
-        return out
+    pairs = [d for d in dyads.split(",") if d.strip()]
+    if len(pairs) > MAX_PANEL_DYADS:
+        raise InvalidInputError(f"at most {MAX_PANEL_DYADS} dyads per download; got {len(pairs)}")
+    y = [int(v) for v in years.split("-")]
+    if y[-1] - y[0] + 1 > MAX_PANEL_YEARS:
+        raise InvalidInputError(f"at most {MAX_PANEL_YEARS} years per download")
+    df = build(years=years, dyads=",".join(pairs), variables=variables)
+    if fmt == "json":
+        return _json(df.to_dicts()), "application/json"
+    buf = io.BytesIO()
+    if fmt == "parquet":
+        df.write_parquet(buf, compression="zstd")
+        return buf.getvalue(), "application/vnd.apache.parquet"
+    df.write_csv(buf)
+    return buf.getvalue(), "text/csv"
 
 
 @lru_cache(maxsize=1)

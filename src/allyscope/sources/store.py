@@ -103,18 +103,22 @@ def locate(name: str, verify: bool = True) -> Located:
     return Located(name, path, "snapshot", s.version)
 
 
-def load(name: str, columns: list[str] | None = None) -> pl.DataFrame:
-    """Read dataset ``name`` as a Polars DataFrame (optionally only ``columns``)."""
-    loc = locate(name)
+def read_located(loc: Located, columns: list[str] | None = None) -> pl.DataFrame:
+    """Read a located dataset table; an unreadable file says how to repair it."""
     try:
         return pl.read_parquet(loc.path, columns=columns)
     except (OSError, pl.exceptions.PolarsError) as exc:
         fix = (
-            f"run `allyscope data update {name}` or `allyscope data reset {name}`"
+            f"run `allyscope data update {loc.name}` or `allyscope data reset {loc.name}`"
             if loc.origin == "cache"
             else "reinstall allyscope"
         )
-        raise DataError(f"cannot read {name} from {loc.path}: {exc}; {fix}") from exc
+        raise DataError(f"cannot read {loc.name} from {loc.path}: {exc}; {fix}") from exc
+
+
+def load(name: str, columns: list[str] | None = None) -> pl.DataFrame:
+    """Read dataset ``name`` as a Polars DataFrame (optionally only ``columns``)."""
+    return read_located(locate(name), columns)
 
 
 def derived(name: str, inputs: list[str], compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
