@@ -103,6 +103,22 @@ def _icews(frames):
     return df.sort("year", "ccode1", "ccode2"), note if unmatched.height else ""
 
 
+def _ungd(frames):
+    """UN General Debate speeches of 20 states: text unchanged, COW code added for the year."""
+    df = frames["ungd_speeches_selected20.parquet"].select("year", "session", "iso3", "text")
+    df = assign_ccodes(df, "iso3", "year", "ccode")
+    missing = df.filter(pl.col("ccode").is_null())
+    df = df.select(
+        pl.col("year").cast(pl.Int16),
+        pl.col("session").cast(pl.Int16),
+        "iso3",
+        pl.col("ccode").cast(pl.Int16),
+        "text",
+    )
+    note = f"{missing.height} speeches without a COW code for their year (kept, ccode null)"
+    return df.sort("year", "iso3"), note if missing.height else ""
+
+
 TRANSFORMS = {
     "atop": _one("peacesciencer_atop_alliance.parquet", None, _flags(ATOP)),
     "cow_trade": _one("peacesciencer_cow_trade_ndy.parquet"),
@@ -153,4 +169,5 @@ TRANSFORMS = {
     "sipri_tiv_exports": _sipri_tiv("sipri_tiv_exports_by_supplier_1950_2024.parquet", "supplier"),
     "sipri_milex": (["sipri_milex_1948_2023_long.parquet"], _milex),
     "icews_dyadic": (["netify_icews_dyad_year.parquet"], _icews),
+    "ungd_speeches": (["ungd_speeches_selected20.parquet"], _ungd),
 }

