@@ -587,3 +587,34 @@ def test_embedding_cache_round_trip(tmp_path):
     assert np.allclose(again.embed(["Iran and Russia"], kind="passage"), v)
     (tmp_path / "e.parquet").write_bytes(b"corrupt")
     assert EmbeddingStore(tmp_path / "e.parquet").embed(["x y z"]).shape == (1, 384)
+
+
+def test_coder_agreement_with_the_gold_set_cross_validated():
+    """10-fold cross-validated kappa of the embedding coder on the gold set (docs/documents.md).
+
+    The gold passages' embeddings come from tests/data/gold_embeddings.npz (written by
+    tools/fit_coder.py from the shipped model); the test checks they belong to the current
+    gold texts and that a sample re-embeds to the same vectors.
+    """
+    import hashlib
+
+    from allyscope.documents.coder import fitted_model
+    from allyscope.documents.embeddings import EmbeddingStore
+    from allyscope.documents.reliability import cross_validated_kappa, training_set
+
+    fx = np.load(Path(__file__).parent / "data" / "gold_embeddings.npz")
+    gold = gold_passages()
+    assert list(fx["ids"]) == gold["id"].to_list(), "gold set changed: rerun tools/fit_coder.py"
+    assert list(fx["sha1"]) == [hashlib.sha1(t.encode()).hexdigest() for t in gold["text"]]
+    emb = fx["vectors"].astype(np.float32)
+    live = EmbeddingStore(use_disk=False).embed(gold["text"].to_list()[:3])
+    assert np.allclose((live * emb[:3]).sum(axis=1), 1.0, atol=2e-3)
+    _, meta = fitted_model()
+    store = EmbeddingStore(use_disk=False)
+    store.add(list(fx["phrase_keys"]), fx["phrase_vectors"])
+    coder = Coder(method="lexicon", store=store)
+    for fam, floor in (("dimension", 0.55), ("role", 0.5), ("framing", 0.4)):
+        ts = training_set(coder, meta["kw_scale"][fam], gold, emb)
+        kappa, _ = cross_validated_kappa(ts, fam, meta["C"][fam], meta["phrase_weight"][fam])
+        assert kappa == pytest.approx(meta["chosen_cv10_kappa"][fam], abs=0.02)
+        assert kappa >= floor, (fam, kappa)

@@ -216,11 +216,12 @@ class Coder:
                 {f.name: self._lexicon(f.name, h[f.name]) for f in self.codebook.families}
                 for h in hits
             ]
-        models, meta = (
-            (self._models, {"kw_scale": self._kw_scale}) if self._models else fitted_model()
-        )
+        if self._models:
+            models, kw_scale = self._models, dict.fromkeys(self._models, self._kw_scale or 0.0)
+        else:
+            models, meta = fitted_model()
+            kw_scale = meta["kw_scale"]
         emb = self.embed(texts, progress)
-        x = self.features(emb, hits, float(meta["kw_scale"]))
         out: list[dict[str, Code]] = [{} for _ in texts]
         for fam in self.codebook.families:
             model = models[fam.name]
@@ -229,7 +230,7 @@ class Coder:
                     f"the shipped coder model knows {fam.name} values {', '.join(model.classes)}, "
                     f"but the codebook has {', '.join(fam.names)}; use --coder lexicon with a codebook of your own"
                 )
-            proba = model.proba(x)
+            proba = model.proba(self.features(emb, hits, float(kw_scale[fam.name])))
             rows = self._phrases()[fam.name]
             near = {v.name: (rows[j][0] @ emb.T).argmax(axis=0) for j, v in enumerate(fam.values)}
             phrases = {v.name: rows[j][1] for j, v in enumerate(fam.values)}

