@@ -24,7 +24,7 @@ from allyscope.documents.corpus import corpus_view
 from allyscope.documents.exports import export
 from allyscope.documents.ingest import document_from_text, read_file
 from allyscope.documents.language import detect
-from allyscope.documents.mentions import states_mentioned, years_mentioned
+from allyscope.documents.mentions import periods_mentioned, states_mentioned, years_mentioned
 from allyscope.documents.normalize import fold, normalize
 from allyscope.documents.reliability import cohen_kappa, gold_passages
 from allyscope.documents.segment import MAX_CHARS, segment
@@ -290,6 +290,11 @@ def test_states_mentioned_in_three_languages():
         1990,
         2011,
         2022,
+    ]
+    assert periods_mentioned("from 2011 to 2022, in 2012-2021 and in the 1990s") == [
+        (1990, 1999),
+        (2011, 2022),
+        (2012, 2021),
     ]
 
 

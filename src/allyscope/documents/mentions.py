@@ -127,3 +127,29 @@ def states_mentioned(text: str) -> list[int]:
 def years_mentioned(text: str) -> list[int]:
     """Years (1800-2099) a passage names; a decade ("1990s") gives its first year."""
     return sorted({int(m.group(1)) for m in _YEARS.finditer(normalize(text))})
+
+
+_Y = r"(1[89]\d\d|20\d\d)"
+_PERIODS = re.compile(
+    r"(?:from|between|since)?\s*"
+    + _Y
+    + r"\s*(?:-|–|—|to|until|till|and|through)\s*"
+    + _Y
+    + r"(?![\d%])"
+    r"|\b(?:the\s+)?" + _Y + r"s\b",
+    re.I,
+)
+
+
+def periods_mentioned(text: str) -> list[tuple[int, int]]:
+    """Spans of years a passage names: "from 2011 to 2022", "2012-2021", "the 1990s"."""
+    out = set()
+    for m in _PERIODS.finditer(normalize(text)):
+        if m.group(3):
+            start = int(m.group(3))
+            out.add((start, start + 9))
+        else:
+            a, b = int(m.group(1)), int(m.group(2))
+            if a < b:
+                out.add((a, b))
+    return sorted(out)

@@ -6,7 +6,7 @@ interface other code uses::
 
     {"documents": [{"id", "path", "name", "format", "lang", "n_chars", "n_passages"}],
      "passages": [{"id", "doc", "start", "end", "lang", "text", "dimension", "role",
-                   "framing", "states", "iso3", "years", "scores", "triggers"}],
+                   "framing", "states", "iso3", "years", "periods", "scores", "triggers"}],
      "claims": [{"text", "passage", "value", "unit", "year", "from", "to", "variable",
                  "verdict", "data_value", "source", "note"}],
      "skipped": [{"path", "reason"}],
@@ -29,7 +29,7 @@ from allyscope.documents.claims import TOLERANCE, Claim, check_claims, extract_c
 from allyscope.documents.codebook import Codebook, load_codebook
 from allyscope.documents.coder import Code, Coder
 from allyscope.documents.ingest import Document, Skipped, expand_paths, iter_documents
-from allyscope.documents.mentions import states_mentioned, years_mentioned
+from allyscope.documents.mentions import periods_mentioned, states_mentioned, years_mentioned
 from allyscope.documents.segment import Passage, segment
 from allyscope.errors import InvalidInputError
 
@@ -40,6 +40,7 @@ class CodedPassage:
     codes: dict[str, Code]
     states: list[int]
     years: list[int]
+    periods: list[tuple[int, int]]
 
     def as_dict(self, iso3: dict[int, str]) -> dict[str, Any]:
         p = self.passage
@@ -54,6 +55,7 @@ class CodedPassage:
             "states": self.states,
             "iso3": [iso3.get(c, str(c)) for c in self.states],
             "years": self.years,
+            "periods": [list(p) for p in self.periods],
             "scores": {fam: code.scores for fam, code in self.codes.items()},
             "triggers": {fam: list(code.triggers) for fam, code in self.codes.items()},
         }
@@ -161,7 +163,9 @@ def read_documents(
     codes = coder.code([p.text for p in flat], [p.lang for p in flat], progress=progress)
     coder.save()
     coded = [
-        CodedPassage(p, c, states_mentioned(p.text), years_mentioned(p.text))
+        CodedPassage(
+            p, c, states_mentioned(p.text), years_mentioned(p.text), periods_mentioned(p.text)
+        )
         for p, c in zip(flat, codes, strict=True)
     ]
     claims: list[Claim] = []
