@@ -103,6 +103,16 @@ def _icews(frames):
     return df.sort("year", "ccode1", "ccode2"), note if unmatched.height else ""
 
 
+def _icews_events(frames):
+    """ICEWS14 event quadruples as published (date, actors, CAMEO event text); no value changed.
+
+    The benchmark split, entity/relation ids and the hour index are dropped (derivable);
+    rows are sorted by date and actors so the zstd Parquet stays small.
+    """
+    df = frames["icews14_tkg_events.parquet"].select("date", "subject", "relation", "object")
+    return df.sort("date", "subject", "object", "relation"), ""
+
+
 TRANSFORMS = {
     "atop": _one("peacesciencer_atop_alliance.parquet", None, _flags(ATOP)),
     "cow_trade": _one("peacesciencer_cow_trade_ndy.parquet"),
@@ -153,4 +163,5 @@ TRANSFORMS = {
     "sipri_tiv_exports": _sipri_tiv("sipri_tiv_exports_by_supplier_1950_2024.parquet", "supplier"),
     "sipri_milex": (["sipri_milex_1948_2023_long.parquet"], _milex),
     "icews_dyadic": (["netify_icews_dyad_year.parquet"], _icews),
+    "icews_events": (["icews14_tkg_events.parquet"], _icews_events),
 }
