@@ -32,7 +32,9 @@ def aggregate(
     by: Annotated[str, typer.Option("--by", help="year or month")] = "year",
     dyads: Annotated[
         str | None,
-        typer.Option("--dyads", "-d", help="only these pairs, e.g. IRN-RUS,USA-CHN (filtered at the scan)"),
+        typer.Option(
+            "--dyads", "-d", help="only these pairs, e.g. IRN-RUS,USA-CHN (filtered at the scan)"
+        ),
     ] = None,
     output: Annotated[
         str | None,
@@ -132,7 +134,9 @@ def download(
         try:
             parts = [dt.date.fromisoformat(p.strip()) for p in dates.split(":")]
         except ValueError as exc:
-            raise InvalidInputError(f"--dates {dates!r}: use 2014-01-01 or 2014-01-01:2014-01-31") from exc
+            raise InvalidInputError(
+                f"--dates {dates!r}: use 2014-01-01 or 2014-01-01:2014-01-31"
+            ) from exc
         first, last = parts[0], parts[-1]
     year_list = None
     if years:

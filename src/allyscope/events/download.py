@@ -126,7 +126,9 @@ def parse_dataverse_files(listing: dict[str, Any], years: Iterable[int] | None) 
     try:
         files = listing["data"]["latestVersion"]["files"]
     except (KeyError, TypeError) as exc:
-        raise DownloadError(f"unexpected Dataverse answer (no data.latestVersion.files): {exc}") from exc
+        raise DownloadError(
+            f"unexpected Dataverse answer (no data.latestVersion.files): {exc}"
+        ) from exc
     wanted = set(years) if years is not None else None
     out = []
     for f in files:
@@ -191,8 +193,7 @@ def retrieve(files: list[RemoteFile], source: str, progress: bool = False) -> li
             )
         except ValueError as exc:  # checksum mismatch
             raise DownloadError(
-                f"{f.name} from {f.url} does not match the publisher's MD5 ({exc}); "
-                "it was not kept"
+                f"{f.name} from {f.url} does not match the publisher's MD5 ({exc}); it was not kept"
             ) from exc
         except Exception as exc:
             raise DownloadError(_offline(source, f.url, exc)) from exc
@@ -211,7 +212,9 @@ def download(
     """Fetch a dataset's files for a date range (GDELT) or years (ICEWS, POLECAT)."""
     key = source.strip().lower()
     if key not in SOURCES:
-        raise InvalidInputError(f"unknown event source {source!r}; use one of: {', '.join(SOURCES)}")
+        raise InvalidInputError(
+            f"unknown event source {source!r}; use one of: {', '.join(SOURCES)}"
+        )
     if key in ("gdelt1", "gdelt2"):
         if first is None:
             raise InvalidInputError(f"{key} needs dates: --dates 2014-01-01:2014-01-31")

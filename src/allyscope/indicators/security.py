@@ -383,4 +383,6 @@ def ev_matl_coop(ctx: IndicatorContext) -> pl.Series:
 def ev_matl_conf_share(ctx: IndicatorContext) -> pl.Series:
     conf = ev.pair_count(ctx, "matl_conf")
     events = ev.pair_count(ctx, "events")
-    return pl.select(pl.when(events > 0).then(conf / events)).to_series().alias("ev_matl_conf_share")
+    return (
+        pl.select(pl.when(events > 0).then(conf / events)).to_series().alias("ev_matl_conf_share")
+    )

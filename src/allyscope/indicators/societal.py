@@ -161,4 +161,6 @@ def ev_goldstein_ba(ctx: IndicatorContext) -> pl.Series:
 def ev_verb_coop_share(ctx: IndicatorContext) -> pl.Series:
     coop = ev.pair_count(ctx, "verb_coop")
     events = ctx.col("ev_events")
-    return pl.select(pl.when(events > 0).then(coop / events)).to_series().alias("ev_verb_coop_share")
+    return (
+        pl.select(pl.when(events > 0).then(coop / events)).to_series().alias("ev_verb_coop_share")
+    )
