@@ -27,25 +27,20 @@ and unknown (null) outside it, which :func:`expand` applies.
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from allyscope.errors import DataError, InvalidInputError
-from allyscope.events.cameo import (
-    QUAD_TITLES,
-    QUADS,
-    cameo_table,
-    codes_for_labels,
-    normalise_codes,
-    quad_from_text,
-)
+from allyscope.events.cameo import PLOVER_QUADS, QUAD_TITLES, QUADS, cameo_table, codes_for_labels
 from allyscope.events.engines import Engine, make_engine
 from allyscope.events.formats import (
     FORMATS,
@@ -56,8 +51,21 @@ from allyscope.events.formats import (
     is_parquet,
     is_remote,
 )
-from allyscope.events.query import TEXT_ROLES, Input, pushdown, stage_one
-from allyscope.states import assign_ccodes, resolve_dyad, state_spellings, state_table
+from allyscope.events.query import (
+    FIRST_YEAR,
+    REASON_CODES,
+    Input,
+    aggregate_sql,
+    pushdown,
+    vocabulary_sql,
+)
+from allyscope.states import (
+    assign_ccodes,
+    ccodes_for_names,
+    resolve_dyad,
+    state_spellings,
+    state_table,
+)
 
 BY = ("year", "month")
 COUNTS = tuple(QUADS.values())
@@ -96,6 +104,9 @@ REASONS: dict[str, str] = {
 }
 _BRACKETED = re.compile(r"\(([^()]*)\)\s*$")
 _MISSING = {"", "none", "na", "n/a", "null", "---"}
+#: Kinds of state key matched for code columns (GDELT, POLECAT) and for name columns.
+CODE_KINDS = ("iso3", "iso_former")
+NAME_KINDS = ("name", "alias", "iso3", "iso_former")
 
 
 @dataclass
@@ -257,164 +268,259 @@ def _spellings(fmt: Format, ccodes: set[int]) -> dict[str, list[str]]:
     return {"names": sorted(set(names)), "cow": sorted(str(c) for c in ccodes)}
 
 
-# ---------------------------------------------------------------- mapping (stage two)
+# ---------------------------------------------------------------- lookups
 
 
-def _map_side(df: pl.DataFrame, side: str, fmt: Format) -> pl.DataFrame:
-    """Add ``{side}_cc`` (COW code) and ``{side}_issue`` (missing/unmatched/several or null)."""
-    keys = df.select(pl.col(side).alias("v"), pl.col(f"{side}_cow").alias("cow"), "year").unique()
-    v = pl.col("v")
-    lowered = v.str.strip_chars().str.to_lowercase()
-    missing_v = v.is_null() | lowered.is_in(list(_MISSING))
-    if fmt.actor_kind == "tkg":
-        distinct = keys["v"].drop_nulls().unique().to_list()
-        country = {}
-        for name in distinct:
-            text = name.replace("_", " ").strip()
-            m = _BRACKETED.search(text)
-            country[name] = (m.group(1) if m else text).strip()
-        keys = keys.with_columns(
-            lookup=v.replace_strict(country, default=None, return_dtype=pl.String)
-        )
-    else:
-        keys = keys.with_columns(lookup=v.str.strip_chars())
-    if fmt.actor_kind in ("cameo", "polecat"):
-        kinds: tuple[str, ...] = ("iso3", "iso_former")
-        keys = keys.with_columns(pl.col("lookup").str.to_uppercase())
-    else:
-        kinds = ("name", "alias", "iso3", "iso_former")
-    several = pl.col("lookup").str.contains(";", literal=True).fill_null(False)
-    keys = assign_ccodes(
-        keys.with_columns(pl.when(several).then(None).otherwise(pl.col("lookup")).alias("lookup")),
+def _lookup_frame(keys: pl.DataFrame, kinds: tuple[str, ...], keep_all: bool) -> pl.DataFrame:
+    """(v, year, lookup[, vid]) -> ``lk_actor``, one row per value.
+
+    Columns: v, ccode, issue (0-3 as in :data:`~allyscope.events.query.ISSUES`), vid, and
+    for values whose state changes with the year (``DEU``: 255 to 1945, 260 from the
+    1950s, 255 again from 1990) the years it switches and the codes from then on
+    (``y1, c1, y2, c2, ...``), so that the query needs no join on the year. ``keep_all``
+    keeps unmatched values (issue 2, with their ``vid``); otherwise the query reads "not
+    listed" as unmatched.
+    """
+    keys = keys.with_columns(
+        missing=pl.col("v").str.strip_chars().str.to_lowercase().is_in(list(_MISSING)),
+        several=pl.col("lookup").str.contains(";", literal=True).fill_null(False),
+    )
+    keys = keys.with_columns(
+        lookup=pl.when(pl.col("missing") | pl.col("several")).then(None).otherwise(pl.col("lookup"))
+    )
+    if "vid" not in keys.columns:
+        keys = keys.with_columns(vid=pl.lit(None, dtype=pl.Int32))
+    # only values that name several states (DEU: 255 and 260) need the year to decide
+    cands = ccodes_for_names(keys["lookup"].drop_nulls().unique().to_list(), kinds)
+    several_states = cands.group_by("name").agg(pl.col("ccode").n_unique().alias("n"))
+    several_states = several_states.filter(pl.col("n") > 1)["name"]
+    single = cands.filter(~pl.col("name").is_in(several_states.to_list())).select(
+        pl.col("name").alias("lookup"), "ccode"
+    )
+    fixed = keys.filter(
+        ~pl.col("lookup").is_in(several_states.to_list()) | pl.col("lookup").is_null()
+    )
+    fixed = (
+        fixed.unique("v")
+        .with_columns(year=pl.lit(None, dtype=pl.Int32))
+        .join(single, on="lookup", how="left")
+    )
+    varying = assign_ccodes(
+        keys.filter(pl.col("lookup").is_in(several_states.to_list())),
         "lookup",
         "year",
-        "cc",
+        "ccode",
         kinds,
     )
-    issue = (
-        pl.when(missing_v)
-        .then(pl.lit("missing"))
-        .when(v.str.contains(";", literal=True))
-        .then(pl.lit("several"))
-        .when(pl.col("cc").is_null())
-        .then(pl.lit("unmatched"))
+    cols = [pl.col("year").cast(pl.Int32), pl.col("ccode").cast(pl.Int16)]
+    keys = pl.concat(
+        [fixed.select(varying.columns).with_columns(cols), varying.with_columns(cols)]
+    ).sort("v", "year", nulls_last=False)
+    switches = (
+        keys.filter(pl.col("ccode").is_not_null())
+        .with_columns(prev=pl.col("ccode").shift(1).over("v"))
+        .filter(pl.col("prev").is_not_null() & (pl.col("ccode") != pl.col("prev")))
+        .group_by("v", maintain_order=True)
+        .agg(pl.col("year").alias("sy"), pl.col("ccode").alias("sc"))
     )
-    if fmt.actor_kind == "polecat":
-        # POLECAT's own COW column first: one code that is a COW state is used as given
-        known = set(state_table()["ccode"].to_list())
-        cow = pl.col("cow").str.strip_chars()
-        cow_missing = pl.col("cow").is_null() | cow.str.to_lowercase().is_in(list(_MISSING))
-        cow_int = cow.cast(pl.Int32, strict=False)
-        keys = keys.with_columns(
-            cc=pl.when(~cow_missing & cow_int.is_in(list(known)))
-            .then(cow_int.cast(pl.Int16))
-            .otherwise(pl.col("cc")),
-            cow_several=cow.str.contains(";", literal=True).fill_null(False),
-        )
-        issue = (
-            pl.when(pl.col("cow_several"))
-            .then(pl.lit("several"))
-            .when(pl.col("cc").is_not_null())
-            .then(None)
-            .otherwise(issue)
-        )
-    keys = keys.with_columns(issue.alias("issue")).select(
-        pl.col("v").alias(side),
-        pl.col("cow").alias(f"{side}_cow"),
-        "year",
-        pl.when(pl.col("issue").is_null()).then(pl.col("cc")).alias(f"{side}_cc"),
-        pl.col("issue").alias(f"{side}_issue"),
+    per_value = keys.group_by("v", maintain_order=True).agg(
+        pl.col("ccode").null_count().alias("nulls"),
+        pl.col("ccode").drop_nulls().first().alias("ccode"),
+        pl.col("missing").first(),
+        pl.col("several").first(),
+        pl.col("vid").first(),
     )
-    return df.join(keys, on=[side, f"{side}_cow", "year"], how="left", nulls_equal=True)
+    static = per_value.join(switches, on="v", how="left").select(
+        pl.col("v").cast(pl.String),
+        pl.col("ccode").cast(pl.Int16),
+        pl.when(pl.col("missing"))
+        .then(1)
+        .when(pl.col("several"))
+        .then(3)
+        .when(pl.col("nulls") > 0)
+        .then(2)
+        .otherwise(0)
+        .cast(pl.Int8)
+        .alias("issue"),
+        pl.col("vid").cast(pl.Int32),
+        "sy",
+        "sc",
+    )
+    if not keep_all:
+        static = static.filter(pl.col("issue") != 2)
+    k = int(static["sy"].list.len().max() or 0) if static.height else 0
+    static = static.with_columns(
+        *[
+            pl.col("sy").list.get(i, null_on_oob=True).cast(pl.Int32).alias(f"y{i + 1}")
+            for i in range(k)
+        ],
+        *[
+            pl.col("sc").list.get(i, null_on_oob=True).cast(pl.Int16).alias(f"c{i + 1}")
+            for i in range(k)
+        ],
+    ).drop("sy", "sc")
+    return static.sort("v")
 
 
-def _map_events(df: pl.DataFrame, fmt: Format) -> pl.DataFrame:
-    """Add ``quad`` (1-4, null if unknown), ``g_sum``/``g_n`` from the table where the data has no score."""
-    table = cameo_table().select("code", "quad", pl.col("goldstein").alias("g_table"))
-    df = df.rename({"quad": "quad_raw"})
-    if fmt.event_kind == "label":
-        codes = codes_for_labels(df["event"]).rename({"label": "event"})
-    elif fmt.event_kind == "code":
-        codes = normalise_codes(df["event"]).rename({"raw": "event"})
+@cache
+def _code_actor_lookup(last_year: int) -> pl.DataFrame:
+    """ISO3 (and withdrawn ISO) codes of every state for every plausible year (GDELT, POLECAT)."""
+    codes = sorted(
+        {v.upper() for v in state_spellings(state_table()["ccode"].to_list(), CODE_KINDS)}
+        | {"", "NONE", "None", "NA", "N/A", "NULL", "null", "---"}
+    )
+    keys = pl.DataFrame({"v": codes}).join(
+        pl.DataFrame({"year": list(range(FIRST_YEAR, last_year + 1))}, schema={"year": pl.Int32}),
+        how="cross",
+    )
+    return _lookup_frame(keys.with_columns(lookup=pl.col("v")), CODE_KINDS, keep_all=False)
+
+
+def _country_of(name: str) -> str:
+    """ICEWS actor name -> its country: ``Police_(Iran)`` -> ``Iran``; ``Iran`` -> ``Iran``."""
+    text = name.replace("_", " ").strip()
+    m = _BRACKETED.search(text)
+    return (m.group(1) if m else text).strip()
+
+
+def _vocab_actor_lookup(
+    values: list[str], years: tuple[int, int], fmt: Format
+) -> tuple[pl.DataFrame, list[str]]:
+    """Distinct actor values of the data (and its first and last year) -> lk_actor, values by vid."""
+    if fmt.actor_kind == "tkg":
+        mapping = [_country_of(x) for x in values]
     else:
-        codes = pl.DataFrame(schema={"event": pl.String, "code": pl.String})
-    df = df.join(codes, on="event", how="left").join(table, on="code", how="left")
-    if "quad" in fmt.roles:  # the dataset's own quad class wins (GDELT QuadClass, POLECAT)
-        quads = quad_from_text(df["quad_raw"]).rename({"raw": "quad_raw", "quad": "q_data"})
-        df = df.join(quads, on="quad_raw", how="left").with_columns(quad=pl.col("q_data"))
-        df = df.drop("q_data")
-    df = df.drop("quad_raw")
-    if "goldstein" not in fmt.roles:
-        df = df.with_columns(
-            g_sum=pl.col("g_table") * pl.col("n"),
-            g_n=pl.when(pl.col("g_table").is_not_null()).then(pl.col("n")).otherwise(0),
-        )
-    return df.drop("g_table")
+        mapping = [x.strip() for x in values]
+    base = pl.DataFrame(
+        {"v": values, "lookup": mapping, "vid": list(range(len(values)))},
+        schema={"v": pl.String, "lookup": pl.String, "vid": pl.Int32},
+    )
+    keys = base.join(
+        pl.DataFrame({"year": list(range(years[0], years[1] + 1))}, schema={"year": pl.Int32}),
+        how="cross",
+    )
+    return _lookup_frame(keys, NAME_KINDS, keep_all=True), values
+
+
+@cache
+def _cow_lookup() -> pl.DataFrame:
+    cc = state_table()["ccode"].to_list()
+    return pl.DataFrame(
+        {"v": [str(c) for c in cc], "ccode": cc}, schema={"v": pl.String, "ccode": pl.Int16}
+    )
+
+
+_EVENT_SCHEMA = {"v": pl.String, "quad": pl.Int8, "goldstein": pl.Float64, "vid": pl.Int32}
+
+
+@cache
+def _code_event_lookup() -> pl.DataFrame:
+    """CAMEO codes (and codes that lost a leading zero) -> quad, goldstein."""
+    t = cameo_table().select(pl.col("code").alias("v"), "quad", "goldstein")
+    known = set(t["v"].to_list())
+    extra = t.filter(pl.col("v").str.starts_with("0")).with_columns(pl.col("v").str.slice(1))
+    extra = extra.filter(~pl.col("v").is_in(list(known)))
+    return pl.concat([t, extra]).with_columns(vid=pl.lit(None)).cast(_EVENT_SCHEMA)  # type: ignore[arg-type]
+
+
+def _label_event_lookup(values: list[str]) -> pl.DataFrame:
+    """Every event text of the input -> quad, goldstein (null for texts not in the table), vid."""
+    codes = codes_for_labels(pl.Series(values, dtype=pl.String))
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String}).with_row_index("vid")
+    t = cameo_table().select("code", "quad", "goldstein")
+    out = frame.join(codes.rename({"label": "v"}), on="v", how="left").join(
+        t, on="code", how="left"
+    )
+    return out.select("v", "quad", "goldstein", "vid").cast(_EVENT_SCHEMA)  # type: ignore[arg-type]
+
+
+@cache
+def _quad_lookup() -> pl.DataFrame:
+    """'1'..'4' (GDELT QuadClass) and the four class names in common spellings (POLECAT)."""
+    rows: dict[str, int] = {str(q): q for q in QUADS}
+    for name, q in PLOVER_QUADS.items():
+        for form in (name, name.upper(), name.title(), name.capitalize()):
+            rows[form] = q
+            rows[form.replace(" ", "_")] = q
+    return pl.DataFrame(
+        {"v": list(rows), "quad": list(rows.values())}, schema={"v": pl.String, "quad": pl.Int8}
+    )
+
+
+@dataclass
+class Lookups:
+    """The lookup tables of one input, and the values behind the ids the query returns."""
+
+    tables: dict[str, pl.DataFrame]
+    actor_values: list[str] = field(default_factory=list)
+    event_values: list[str] = field(default_factory=list)
+    switches: int = 0  # year switches per actor value (columns y1, c1, ... of lk_actor)
+    days: tuple[Any, Any] | None = None  # first and last day, when the vocabulary pass ran
+    raw_details: bool = True  # some unknown values may be absent from the lookups
+
+
+def lookups(eng: Engine, inp: Input, fmt: Format, where: str | None, last_year: int) -> Lookups:
+    """The lookup tables of one input: from the tables, or from its vocabulary (one pass)."""
+    free_actors = fmt.actor_kind in ("name", "tkg")
+    free_events = fmt.event_kind == "label"
+    vocab = pl.DataFrame(
+        schema={
+            "role": pl.String,
+            "v": pl.String,
+            "y0": pl.Int32,
+            "y1": pl.Int32,
+            "d0": pl.Date,
+            "d1": pl.Date,
+        }
+    )
+    if free_actors or free_events:
+        sql = vocabulary_sql(eng, inp, fmt, where, free_actors, free_events, last_year)
+        vocab = pl.from_arrow(eng.run(sql, inp.kind, inp.paths)).cast(vocab.schema)  # type: ignore[arg-type]
+        vocab = vocab.sort("role", "v")  # ids independent of the engine's row order
+    out = Lookups({"lk_cow": _cow_lookup(), "lk_quad": _quad_lookup()})
+    if free_actors or free_events:
+        y = vocab.filter(pl.col("role") == "years").row(0, named=True)
+        out.days = (y["d0"], y["d1"])
+    if free_actors:
+        years = (y["y0"], y["y1"]) if y["y0"] is not None else (last_year, last_year)
+        values = vocab.filter(pl.col("role") == "actor")["v"].to_list()
+        actor, out.actor_values = _vocab_actor_lookup(values, years, fmt)
+    else:
+        actor = _code_actor_lookup(last_year)
+    if free_events:
+        out.event_values = vocab.filter(pl.col("role") == "event")["v"].to_list()
+        event = _label_event_lookup(out.event_values)
+    elif fmt.event_kind == "code":
+        event = _code_event_lookup()
+    else:
+        event = pl.DataFrame(schema=_EVENT_SCHEMA)
+    out.tables |= {"lk_actor": actor, "lk_event": event}
+    out.switches = sum(c.startswith("y") and c[1:].isdigit() for c in actor.columns)
+    out.raw_details = not free_actors or not free_events
+    return out
+
+
+# ---------------------------------------------------------------- summing up
 
 
 def _finish(
-    raw: pl.DataFrame,
-    fmt: Format,
-    by: str,
-    pairs: list[tuple[int, int]] | None,
+    raw: pl.DataFrame, by: str, pairs: list[tuple[int, int]] | None
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
     keys = ["year", *(["month"] if by == "month" else [])]
-    raw = raw.with_columns(
-        pl.col("year").cast(pl.Int16),
-        *([pl.col("month").cast(pl.Int8)] if by == "month" else []),
-        pl.col("n").cast(pl.Int64),
-        pl.col("g_n").cast(pl.Int64),
-        pl.col("g_sum").cast(pl.Float64),
-        *[pl.col(r).cast(pl.String) for r in TEXT_ROLES],
-    )
     rows_read = int(raw["n"].sum() or 0)
-    stage1_bad = (
-        raw.filter(pl.col("reason").is_not_null()).group_by("reason").agg(pl.col("n").sum())
-    )
-    ok = raw.filter(pl.col("reason").is_null())
-    cov = ok.select(
-        pl.col("first_day").min().alias("first"),
-        pl.col("last_day").max().alias("last"),
-    ).row(0)
-    coverage_keys = ok.select(keys).unique().sort(keys)
-    ok = _map_side(ok, "source", fmt)
-    ok = _map_side(ok, "target", fmt)
-    ok = _map_events(ok, fmt)
-    reason = (
-        pl.when(pl.col("source_issue").is_not_null())
-        .then(pl.lit("source_") + pl.col("source_issue"))
-        .when(pl.col("target_issue").is_not_null())
-        .then(pl.lit("target_") + pl.col("target_issue"))
-        .when(pl.col("quad").is_null())
-        .then(pl.lit("event_unknown"))
-        .when(pl.col("source_cc") == pl.col("target_cc"))
-        .then(pl.lit("same_state"))
-    )
-    ok = ok.with_columns(reason=reason)
     skipped: dict[str, int] = {r: 0 for r in REASONS}
-    for r, n in stage1_bad.iter_rows():
+    bad = raw.filter(pl.col("reason").is_not_null())
+    for r, n in bad.group_by("reason").agg(pl.col("n").sum()).iter_rows():
         skipped[r] += int(n)
-    for r, n in (
-        ok.filter(pl.col("reason").is_not_null())
-        .group_by("reason")
-        .agg(pl.col("n").sum())
-        .iter_rows()
-    ):
-        skipped[r] += int(n)
+    dated = raw.filter(pl.col("year").is_not_null())
+    first, last = dated.select(pl.col("first_day").min(), pl.col("last_day").max()).row(0)
+    coverage_keys = dated.select(keys).unique().sort(keys)
     unmatched = {
-        side: _top(ok.filter(pl.col("reason") == f"{side}_unmatched"), side)
+        side: _top(bad.filter(pl.col("reason") == f"{side}_unmatched"))
         for side in ("source", "target")
     }
-    unknown_events = _top(ok.filter(pl.col("reason") == "event_unknown"), "event")
-    good = ok.filter(pl.col("reason").is_null()).select(
-        pl.col("source_cc").alias("ccode1"),
-        pl.col("target_cc").alias("ccode2"),
-        *keys,
-        "quad",
-        "n",
-        "g_sum",
-        "g_n",
-    )
+    unknown_events = _top(bad.filter(pl.col("reason") == "event_unknown"))
+    good = raw.filter(pl.col("reason").is_null())
     outside = 0
     if pairs is not None:
         want = pl.DataFrame(
@@ -447,7 +553,8 @@ def _finish(
     table = table.select(
         pl.col("ccode1").cast(pl.Int16),
         pl.col("ccode2").cast(pl.Int16),
-        *keys,
+        pl.col("year").cast(pl.Int16),
+        *([pl.col("month").cast(pl.Int8)] if by == "month" else []),
         pl.col("events").cast(pl.Int64),
         *[pl.col(c).cast(pl.Int64) for c in COUNTS],
         pl.col("goldstein_sum").cast(pl.Float64),
@@ -456,7 +563,6 @@ def _finish(
         *[pl.col(c).cast(pl.Float64) for c in SHARES],
     ).sort("ccode1", "ccode2", *keys)
     counted = int(table["events"].sum() or 0)
-    first, last = cov
     years = sorted({int(y) for y in coverage_keys["year"].to_list()})
     partial = set()
     if first is not None and (first.month, first.day) != (1, 1):
@@ -482,17 +588,18 @@ def _finish(
         "unknown_event_values": unknown_events,
         "coverage": coverage,
     }
-    assert rows_read == counted + meta["skipped_total"] + outside, meta
+    if rows_read != counted + meta["skipped_total"] + outside:  # a bug, not a data problem
+        raise RuntimeError(f"event accounting does not add up: {meta}")
     return table, meta
 
 
-def _top(df: pl.DataFrame, col: str, k: int = 15) -> list[dict[str, Any]]:
+def _top(df: pl.DataFrame, k: int = 15) -> list[dict[str, Any]]:
     if df.is_empty():
         return []
     t = (
-        df.group_by(col)
+        df.group_by("detail")
         .agg(pl.col("n").sum().alias("rows"))
-        .sort(["rows", col], descending=[True, False])
+        .sort(["rows", "detail"], descending=[True, False], nulls_last=True)
         .head(k)
     )
     return [{"value": v, "rows": int(n)} for v, n in t.iter_rows()]
@@ -523,6 +630,7 @@ def aggregate(
     fmt = resolve_format(paths, input_format)
     inputs = plan_inputs(paths, fmt)
     pairs = parse_dyads(dyads)
+    last_year = dt.date.today().year + 1
     eng = engine if isinstance(engine, Engine) else make_engine(engine, **(engine_options or {}))
     parts = []
     try:
@@ -531,13 +639,30 @@ def aggregate(
             if pairs is not None:
                 spell = _spellings(fmt, {c for p in pairs for c in p})
                 where = pushdown(eng, inp, spell, like=fmt.actor_kind == "tkg")
-            sql = stage_one(eng, inp, fmt.date_kind, by == "month", where)
-            parts.append(pl.from_arrow(eng.run(sql, inp.kind, inp.paths)))
+            lk = lookups(eng, inp, fmt, where, last_year)
+            tables = {k: v.to_arrow() for k, v in lk.tables.items()}
+            sql = aggregate_sql(
+                eng,
+                inp,
+                fmt,
+                by == "month",
+                where,
+                last_year,
+                lk.switches,
+                lk.raw_details,
+                dates=lk.days is None,
+            )
+            result = pl.from_arrow(eng.run(sql, inp.kind, inp.paths, tables))
+            if lk.days is not None:
+                result = result.with_columns(
+                    first_day=pl.lit(lk.days[0], dtype=pl.Date),
+                    last_day=pl.lit(lk.days[1], dtype=pl.Date),
+                )
+            parts.append(_conform(result, by, lk))
     finally:
         if not isinstance(engine, Engine):
             eng.close()
-    raw = pl.concat([_conform(p, by) for p in parts], how="vertical")
-    table, meta = _finish(raw, fmt, by, pairs)
+    table, meta = _finish(pl.concat(parts, how="vertical"), by, pairs)
     from allyscope import __version__
 
     meta = {
@@ -564,15 +689,38 @@ def aggregate(
     return EventAggregate(table, meta)
 
 
-def _conform(df: pl.DataFrame, by: str) -> pl.DataFrame:
-    cols = ["reason", *TEXT_ROLES, "year", *(["month"] if by == "month" else [])]
+def _conform(df: pl.DataFrame, by: str, lk: Lookups) -> pl.DataFrame:
+    """One schema for every engine's raw output; reason codes and value ids become text."""
+    df = df.with_columns(pl.col("reason").cast(pl.Int8), pl.col("detail_id").cast(pl.Int64))
+    names = pl.DataFrame(
+        {"code": list(REASON_CODES), "name": list(REASON_CODES.values())},
+        schema={"code": pl.Int8, "name": pl.String},
+    )
+    df = df.join(names, left_on="reason", right_on="code", how="left")
+    actor = pl.Series(lk.actor_values, dtype=pl.String)
+    event = pl.Series(lk.event_values, dtype=pl.String)
+    ids = pl.col("detail_id")
+    df = df.with_columns(
+        detail=pl.coalesce(
+            pl.col("detail").cast(pl.String),
+            pl.when(pl.col("reason").is_in([4, 7]) & ids.is_not_null())
+            .then(ids.replace_strict(dict(enumerate(actor.to_list())), default=None))
+            .when((pl.col("reason") == 9) & ids.is_not_null())
+            .then(ids.replace_strict(dict(enumerate(event.to_list())), default=None))
+            .cast(pl.String),
+        )
+    )
     return df.select(
-        *[pl.col(c).cast(pl.String) for c in ["reason", *TEXT_ROLES]],
+        pl.col("name").alias("reason"),
+        "detail",
+        pl.col("ccode1").cast(pl.Int16),
+        pl.col("ccode2").cast(pl.Int16),
         pl.col("year").cast(pl.Int16),
         *([pl.col("month").cast(pl.Int8)] if by == "month" else []),
+        pl.col("quad").cast(pl.Int8),
         pl.col("n").cast(pl.Int64),
         pl.col("g_sum").cast(pl.Float64),
         pl.col("g_n").cast(pl.Int64),
         pl.col("first_day").cast(pl.Date),
         pl.col("last_day").cast(pl.Date),
-    ).select(*cols, "n", "g_sum", "g_n", "first_day", "last_day")
+    )

@@ -9,7 +9,8 @@ The query itself is the same text for all three; so is everything done with its 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import warnings
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from allyscope.errors import AllyscopeError, DataError, InvalidInputError
@@ -39,7 +40,14 @@ class Engine:
     def literal(self, value: str) -> str:
         return "'" + value.replace("'", "''") + "'"
 
-    def run(self, sql: str, kind: str, paths: Sequence[str]) -> pa.Table:
+    def run(
+        self,
+        sql: str,
+        kind: str,
+        paths: Sequence[str],
+        tables: Mapping[str, pa.Table] | None = None,
+    ) -> pa.Table:
+        """Run ``sql`` over the input (as ``events``) and the small ``tables`` (by name)."""
         raise NotImplementedError
 
     def close(self) -> None:
@@ -71,12 +79,28 @@ class DuckDBEngine(Engine):
             "new_line = '\\n')"
         )
 
-    def run(self, sql: str, kind: str, paths: Sequence[str]) -> pa.Table:
-        import duckdb
-
+    def _register(
+        self, kind: str, paths: Sequence[str], tables: Mapping[str, pa.Table] | None
+    ) -> None:
         self.con.execute(
             f"CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM {self.source_sql(kind, paths)}"
         )
+        for name, table in (tables or {}).items():
+            # copied into DuckDB's own storage: joins on Arrow views plan and probe slower
+            self.con.register(f"_arrow_{name}", table)
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _arrow_{name}")
+            self.con.unregister(f"_arrow_{name}")
+
+    def run(
+        self,
+        sql: str,
+        kind: str,
+        paths: Sequence[str],
+        tables: Mapping[str, pa.Table] | None = None,
+    ) -> pa.Table:
+        import duckdb
+
+        self._register(kind, paths, tables)
         try:
             return self.con.sql(sql).to_arrow_table()
         except duckdb.IOException as exc:
@@ -84,11 +108,15 @@ class DuckDBEngine(Engine):
         except duckdb.InvalidInputException as exc:
             raise DataError(f"DuckDB could not parse the input: {exc}") from exc
 
-    def explain(self, sql: str, kind: str, paths: Sequence[str]) -> str:
+    def explain(
+        self,
+        sql: str,
+        kind: str,
+        paths: Sequence[str],
+        tables: Mapping[str, pa.Table] | None = None,
+    ) -> str:
         """The physical plan (to check that a dyad filter reaches the Parquet scan)."""
-        self.con.execute(
-            f"CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM {self.source_sql(kind, paths)}"
-        )
+        self._register(kind, paths, tables)
         return "\n".join(str(r[-1]) for r in self.con.sql("EXPLAIN " + sql).fetchall())
 
     def close(self) -> None:
@@ -114,10 +142,17 @@ class PolarsEngine(Engine):
             truncate_ragged_lines=True,
         )
 
-    def run(self, sql: str, kind: str, paths: Sequence[str]) -> pa.Table:
+    def run(
+        self,
+        sql: str,
+        kind: str,
+        paths: Sequence[str],
+        tables: Mapping[str, pa.Table] | None = None,
+    ) -> pa.Table:
         import polars as pl
 
-        ctx = pl.SQLContext(events=self.frame(kind, paths))
+        frames = {name: pl.from_arrow(t).lazy() for name, t in (tables or {}).items()}
+        ctx = pl.SQLContext(events=self.frame(kind, paths), **frames)
         try:
             return ctx.execute(sql).collect(engine="streaming").to_arrow()
         except (pl.exceptions.ComputeError, OSError) as exc:
@@ -154,7 +189,9 @@ class SparkEngine(Engine):
             for k, v in settings.items():
                 b = b.config(k, v)
             try:
-                self.spark = b.getOrCreate()
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
+                    self.spark = b.getOrCreate()
             except Exception as exc:  # Java missing or the JVM failed to start
                 raise EngineMissingError(
                     f"could not start Spark ({type(exc).__name__}: {str(exc)[:200]}); "
@@ -168,7 +205,15 @@ class SparkEngine(Engine):
     def literal(self, value: str) -> str:
         return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
-    def run(self, sql: str, kind: str, paths: Sequence[str]) -> pa.Table:
+    def run(
+        self,
+        sql: str,
+        kind: str,
+        paths: Sequence[str],
+        tables: Mapping[str, pa.Table] | None = None,
+    ) -> pa.Table:
+        for name, table in (tables or {}).items():
+            self.spark.createDataFrame(table).createOrReplaceTempView(name)
         reader = self.spark.read
         if kind == "parquet":
             df = reader.option("mergeSchema", "true").parquet(*paths)
@@ -176,7 +221,10 @@ class SparkEngine(Engine):
             df = reader.text(list(paths)).withColumnRenamed("value", "line")
         df.createOrReplaceTempView("events")
         try:
-            return self.spark.sql(sql).toArrow()
+            with warnings.catch_warnings():
+                # PySpark 4.x warns about pandas 3 on import paths toArrow() never uses
+                warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
+                return self.spark.sql(sql).toArrow()
         except Exception as exc:
             if "PATH_NOT_FOUND" in str(exc) or "FileNotFound" in str(exc):
                 raise DataError(f"Spark could not read the input: {str(exc)[:300]}") from exc

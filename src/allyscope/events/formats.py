@@ -343,8 +343,10 @@ def detect(path: str) -> Format:
         )
     line = first_line(path)
     fields = line.split("\t")
-    if fields[:2] == ["Event ID", "Event Date"]:
-        return FORMATS["polecat" if "Recipient Country" in fields else "icews"]
+    if {"Event Date", "Source Country"} <= set(fields):
+        return FORMATS["icews"]
+    if {"Event Date", "Actor Country"} <= set(fields):
+        return FORMATS["polecat"]
     if len(fields) in (57, 58) and fields[1].isdigit():
         return FORMATS["gdelt1"]
     if len(fields) == 61 and fields[1].isdigit():
