@@ -1,8 +1,10 @@
 """Directed dyad-year (or dyad-month) event counts by quad class, from any format and engine.
 
-:func:`aggregate` runs the one query of :mod:`allyscope.events.query` on the chosen engine,
-then maps its small result to COW states, quad classes and Goldstein scores here, the same
-way for every engine, so that the engines' outputs are identical.
+:func:`aggregate` builds the lookup tables (actor value -> COW state, event type -> quad
+class and Goldstein score) from the package's state and CAMEO tables, runs the one query of
+:mod:`allyscope.events.query` on the chosen engine, and sums its small grouped result into
+the output table with the same Python code for every engine, so that the engines' outputs
+are identical.
 
 Output table (one row per directed dyad and period with at least one counted event):
 
@@ -22,7 +24,7 @@ goldstein_events   Int64   events with a score
 Every input row is accounted for: ``rows_read = events summed + skipped rows (by reason)
 + rows outside the dyad filter`` (metadata ``accounting``). A dyad-period absent from the
 table had no counted event; it is 0 inside the source's coverage (metadata ``coverage``)
-and unknown (null) outside it, which :func:`expand` applies.
+and unknown (null) outside it, which :meth:`EventAggregate.expand` applies.
 """
 
 from __future__ import annotations
@@ -116,6 +118,27 @@ class EventAggregate:
     table: pl.DataFrame
     metadata: dict[str, Any] = field(default_factory=dict)
 
+    def expand(self, pairs: Iterable[tuple[int, int]], years: Iterable[int]) -> pl.DataFrame:
+        """Directed dyad-years for ``pairs`` (both directions) and ``years``, panel-ready.
+
+        Counts are 0 for a year inside the coverage with no event and null outside it;
+        shares and the Goldstein mean are null without events. Yearly tables only.
+        """
+        if "month" in self.table.columns:
+            raise InvalidInputError("expand() takes a yearly aggregation (by='year')")
+        covered = set(self.metadata.get("coverage", {}).get("years", []))
+        keys = pl.DataFrame(
+            [(a, b, y) for x, z in pairs for a, b in ((x, z), (z, x)) for y in years],
+            schema={"ccode1": pl.Int16, "ccode2": pl.Int16, "year": pl.Int16},
+            orient="row",
+        ).unique(maintain_order=True)
+        out = keys.join(self.table, on=["ccode1", "ccode2", "year"], how="left")
+        inside = pl.col("year").is_in(sorted(covered))
+        counts = ["events", *COUNTS, "goldstein_events"]
+        return out.with_columns(
+            *[pl.when(inside).then(pl.col(c).fill_null(0)).alias(c) for c in counts],
+        ).sort("ccode1", "ccode2", "year")
+
     def as_dict(self, rows: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {"metadata": self.metadata}
         out["columns"] = {c: COLUMNS[c] for c in self.table.columns}
@@ -171,8 +194,12 @@ def _arrow_kind(t: Any) -> str:
     return "string"
 
 
-def plan_inputs(paths: list[str], fmt: Format) -> list[Input]:
-    """Group the files into inputs read the same way (Parquet, or one text layout each)."""
+def plan_inputs(paths: list[str], fmt: Format, engine: Engine | None = None) -> list[Input]:
+    """Group the files into inputs read the same way (Parquet, or one text layout each).
+
+    The Parquet schema is read from the first file, by the engine when it is remote (a
+    Spark cluster reads ``s3a://`` or ``hdfs://`` paths that this process cannot).
+    """
     parquet = [p for p in paths if is_parquet(p)]
     text = [p for p in paths if not is_parquet(p)]
     inputs: list[Input] = []
@@ -180,7 +207,10 @@ def plan_inputs(paths: list[str], fmt: Format) -> list[Input]:
         import pyarrow.parquet as pq
 
         try:
-            schema = pq.read_schema(parquet[0])
+            if is_remote(parquet[0]) and engine is not None:
+                schema = engine.parquet_schema(parquet[0])
+            else:
+                schema = pq.read_schema(parquet[0])
         except (OSError, ValueError) as exc:
             raise DataError(f"cannot read the Parquet schema of {parquet[0]}: {exc}") from exc
         cols = fmt.role_columns(schema.names, parquet[0])
@@ -628,12 +658,12 @@ def aggregate(
     t0 = time.perf_counter()
     paths = expand_paths(source)
     fmt = resolve_format(paths, input_format)
-    inputs = plan_inputs(paths, fmt)
     pairs = parse_dyads(dyads)
     last_year = dt.date.today().year + 1
     eng = engine if isinstance(engine, Engine) else make_engine(engine, **(engine_options or {}))
     parts = []
     try:
+        inputs = plan_inputs(paths, fmt, eng)
         for inp in inputs:
             where = None
             if pairs is not None:

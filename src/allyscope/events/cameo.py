@@ -86,25 +86,6 @@ def codes_for_labels(labels: pl.Series) -> pl.DataFrame:
     return frame.join(label_table(), on="key", how="left").select("label", "code")
 
 
-def normalise_codes(codes: pl.Series) -> pl.DataFrame:
-    """``raw`` -> ``code`` for distinct raw code texts: exact match, else with a lost leading zero.
-
-    Codes are text: ``042`` is CAMEO 042. A reader that turned codes into numbers writes
-    ``42``; that is restored to ``042`` only when ``42`` itself is not a code.
-    """
-    known = set(cameo_table()["code"].to_list())
-    distinct = codes.drop_nulls().unique().to_list()
-    out = []
-    for raw in distinct:
-        c = raw.strip()
-        if c not in known and c.isdigit() and ("0" + c) in known:
-            c = "0" + c
-        out.append(c if c in known else None)
-    return pl.DataFrame(
-        {"raw": distinct, "code": out}, schema={"raw": pl.String, "code": pl.String}
-    )
-
-
 #: POLECAT (PLOVER) ``Quad Code`` texts -> quad class.
 PLOVER_QUADS = {
     "verbal cooperation": 1,
@@ -112,16 +93,3 @@ PLOVER_QUADS = {
     "verbal conflict": 3,
     "material conflict": 4,
 }
-
-
-def quad_from_text(values: pl.Series) -> pl.DataFrame:
-    """``raw`` -> ``quad`` for distinct quad texts: 1-4, or the four class names in any case."""
-    distinct = values.drop_nulls().unique().to_list()
-    out = []
-    for raw in distinct:
-        t = raw.strip()
-        if t in {"1", "2", "3", "4"}:
-            out.append(int(t))
-        else:
-            out.append(PLOVER_QUADS.get(" ".join(_NON_WORD.sub(" ", t.casefold()).split())))
-    return pl.DataFrame({"raw": distinct, "quad": out}, schema={"raw": pl.String, "quad": pl.Int8})

@@ -9,8 +9,10 @@ The query itself is the same text for all three; so is everything done with its 
 from __future__ import annotations
 
 import os
+import tempfile
 import warnings
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from allyscope.errors import AllyscopeError, DataError, InvalidInputError
@@ -50,6 +52,12 @@ class Engine:
         """Run ``sql`` over the input (as ``events``) and the small ``tables`` (by name)."""
         raise NotImplementedError
 
+    def parquet_schema(self, path: str) -> pa.Schema:
+        """The Arrow schema of a Parquet file (remote paths: the engine's own reader)."""
+        import pyarrow.parquet as pq
+
+        return pq.read_schema(path)
+
     def close(self) -> None:
         return None
 
@@ -63,6 +71,9 @@ class DuckDBEngine(Engine):
         import duckdb
 
         self.con = duckdb.connect()
+        # spill (out-of-core aggregation) to the system temp folder, not the working folder
+        spill = Path(tempfile.gettempdir()) / "allyscope-duckdb"
+        self.con.execute(f"SET temp_directory = {self.literal(str(spill))}")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:
@@ -198,6 +209,9 @@ class SparkEngine(Engine):
                     "the spark engine needs Java 17+ on PATH or JAVA_HOME"
                 ) from exc
             self.spark.sparkContext.setLogLevel("ERROR")
+
+    def parquet_schema(self, path: str) -> pa.Schema:
+        return self.spark.read.parquet(path).limit(0).toArrow().schema
 
     def ident(self, name: str) -> str:
         return "`" + name.replace("`", "``") + "`"

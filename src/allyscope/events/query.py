@@ -29,7 +29,7 @@ from allyscope.events.formats import Format
 TAB = "\t"
 #: Roles read from the input as text.
 TEXT_ROLES = ("source", "target", "source_cow", "target_cow", "event", "quad")
-#: Lookup tables the main query joins (built by allyscope.events.aggregate).
+#: Lookup tables the main query joins (built by allyscope.events.aggregate.lookups).
 LOOKUPS = ("lk_actor", "lk_cow", "lk_event", "lk_quad")
 #: Plausible event years; a date outside them counts as a bad date.
 FIRST_YEAR = 1800
