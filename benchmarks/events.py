@@ -5,7 +5,7 @@
 
 Data: the bundled ICEWS 2014 sample (90,730 real events, Parquet: date, subject, relation,
 object) replicated to N million rows. Replica k is shifted back by k mod 30 years and
-forward by k // 30 days, so the scaled file spans 1985-2014 (about 1.7M events a year at
+forward by k // 30 days, so the scaled file spans 1985 to January 2015 (about 1.7M events a year at
 50M, the order of GDELT 1.0), and the rows are sorted by date as event files are. The
 rows are otherwise the sample's own: same actors, same event texts. Files are written as
 zstd Parquet (1M-row groups) under --workdir (default /tmp) and deleted at the end.
@@ -76,7 +76,8 @@ def scale(sample: Path, target: Path, rows: int) -> int:
 
 
 def lookups(sample: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(name, year) -> ccode for every actor in 1985-2014, and event text -> quad, goldstein."""
+    """(name, year) -> ccode for every actor in 1984-2016 (the scaled files span 1985-2015),
+    and event text -> quad, goldstein."""
     s = pl.read_parquet(sample)
     names = pl.concat([s["subject"], s["object"]]).unique()
     import re
@@ -87,7 +88,7 @@ def lookups(sample: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
         return (m.group(1) if m else t).strip()
 
     grid = pl.DataFrame({"name": names}).join(
-        pl.DataFrame({"year": list(range(1985, 2015))}, schema={"year": pl.Int32}), how="cross"
+        pl.DataFrame({"year": list(range(1984, 2017))}, schema={"year": pl.Int32}), how="cross"
     )
     grid = grid.with_columns(country=pl.col("name").map_elements(country, return_dtype=pl.String))
     grid = assign_ccodes(grid, "country", "year", "ccode", ("name", "alias", "iso3", "iso_former"))

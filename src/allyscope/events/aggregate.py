@@ -58,6 +58,7 @@ from allyscope.events.query import (
     REASON_CODES,
     Input,
     aggregate_sql,
+    date_range_sql,
     pushdown,
     vocabulary_sql,
 )
@@ -504,15 +505,29 @@ def lookups(eng: Engine, inp: Input, fmt: Format, where: str | None, last_year: 
         }
     )
     if free_actors or free_events:
-        sql = vocabulary_sql(eng, inp, fmt, where, free_actors, free_events, last_year)
+        # a Parquet DATE column gives its range from statistics; used when all dates are
+        # plausible (the full pass below would drop the others), else the pass finds it
+        span = None
+        quick = date_range_sql(eng, inp) if where is None else None
+        if quick is not None:
+            d0, d1 = pl.from_arrow(eng.run(quick, inp.kind, inp.paths)).row(0)
+            if d0 is not None and d0.year >= FIRST_YEAR and d1.year <= last_year:
+                span = (d0, d1)
+        sql = vocabulary_sql(
+            eng, inp, fmt, where, free_actors, free_events, last_year, years=span is None
+        )
         vocab = pl.from_arrow(eng.run(sql, inp.kind, inp.paths)).cast(vocab.schema)  # type: ignore[arg-type]
         vocab = vocab.sort("role", "v")  # ids independent of the engine's row order
     out = Lookups({"lk_cow": _cow_lookup(), "lk_quad": _quad_lookup()})
     if free_actors or free_events:
-        y = vocab.filter(pl.col("role") == "years").row(0, named=True)
-        out.days = (y["d0"], y["d1"])
+        if span is not None:
+            out.days = span
+        else:
+            y = vocab.filter(pl.col("role") == "years").row(0, named=True)
+            out.days = (y["d0"], y["d1"])
     if free_actors:
-        years = (y["y0"], y["y1"]) if y["y0"] is not None else (last_year, last_year)
+        d0, d1 = out.days
+        years = (d0.year, d1.year) if d0 is not None else (last_year, last_year)
         values = vocab.filter(pl.col("role") == "actor")["v"].to_list()
         actor, out.actor_values = _vocab_actor_lookup(values, years, fmt)
     else:

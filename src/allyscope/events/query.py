@@ -150,11 +150,13 @@ def vocabulary_sql(
     actors: bool,
     events: bool,
     last_year: int,
+    years: bool = True,
 ) -> str:
     """Distinct actor values, distinct event values, and the first and last date of the data.
 
     Rows: ``role`` ('actor', 'event' or 'years'), ``v`` (the value), ``y0``/``y1`` and
-    ``d0``/``d1`` (first and last year and day among plausible dates, 'years' row only).
+    ``d0``/``d1`` (first and last year and day among plausible dates, 'years' row only;
+    ``years`` False leaves that row out, when :func:`date_range_sql` has found them).
     """
     p = _parsed(engine, inp, fmt.date_kind, False, where)
     text = engine.text_type
@@ -163,6 +165,8 @@ def vocabulary_sql(
         f"MIN(d) AS d0, MAX(d) AS d1 FROM ({p}) y "
         f"WHERE year >= {FIRST_YEAR} AND year <= {last_year}"
     ]
+    if not years:
+        parts = []
     none = "CAST(NULL AS INTEGER)"
     nodate = "CAST(NULL AS DATE)"
     if actors:
@@ -177,6 +181,14 @@ def vocabulary_sql(
             f"{nodate} AS d1 FROM ({p}) e WHERE event IS NOT NULL GROUP BY event"
         )
     return " UNION ALL ".join(parts)
+
+
+def date_range_sql(engine: Engine, inp: Input) -> str | None:
+    """First and last date of a Parquet DATE column, read raw so engines can use its statistics."""
+    if inp.kind != "parquet" or inp.types.get("date") != "date":
+        return None
+    col = engine.ident(str(inp.columns["date"]))
+    return f"SELECT CAST(MIN({col}) AS DATE) AS d0, CAST(MAX({col}) AS DATE) AS d1 FROM events"
 
 
 #: Reason codes the query returns (0: counted); names in allyscope.events.aggregate.REASONS.
