@@ -119,6 +119,16 @@ def _ungd(frames):
     return df.sort("year", "iso3"), note if missing.height else ""
 
 
+def _icews_events(frames):
+    """ICEWS14 event quadruples as published (date, actors, CAMEO event text); no value changed.
+
+    The benchmark split, entity/relation ids and the hour index are dropped (derivable);
+    rows are sorted by date and actors so the zstd Parquet stays small.
+    """
+    df = frames["icews14_tkg_events.parquet"].select("date", "subject", "relation", "object")
+    return df.sort("date", "subject", "object", "relation"), ""
+
+
 TRANSFORMS = {
     "atop": _one("peacesciencer_atop_alliance.parquet", None, _flags(ATOP)),
     "cow_trade": _one("peacesciencer_cow_trade_ndy.parquet"),
@@ -170,4 +180,7 @@ TRANSFORMS = {
     "sipri_milex": (["sipri_milex_1948_2023_long.parquet"], _milex),
     "icews_dyadic": (["netify_icews_dyad_year.parquet"], _icews),
     "ungd_speeches": (["ungd_speeches_selected20.parquet"], _ungd),
+
+
+    "icews_events": (["icews14_tkg_events.parquet"], _icews_events),
 }

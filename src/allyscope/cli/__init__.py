@@ -14,6 +14,7 @@ import typer
 from allyscope.cli import (
     assess_cmd,
     data_cmd,
+    events_cmd,
     panel_cmd,
     read_cmd,
     report_cmd,
@@ -44,6 +45,7 @@ app.command("read", help=read_cmd.__doc__)(read_cmd.read)
 app.command("states", help=states_cmd.__doc__)(states_cmd.states)
 app.command("panel", help=panel_cmd.__doc__)(panel_cmd.panel)
 app.add_typer(data_cmd.app, name="data", help=data_cmd.__doc__)
+app.add_typer(events_cmd.app, name="events", help=events_cmd.__doc__)
 
 
 def main() -> None:

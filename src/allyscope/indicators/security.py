@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from allyscope.indicators import eventdata as ev
 from allyscope.indicators.catalog import TREATY_REGISTRY, indicator
 from allyscope.indicators.context import WINDOW, IndicatorContext
 from allyscope.indicators.treaties import dyad_year_features, shared_memberships
@@ -350,3 +351,38 @@ def cinc_b(ctx: IndicatorContext) -> pl.Series:
 )
 def reg_sanctions(ctx: IndicatorContext) -> pl.Series:
     return dyad_year_features(ctx)["reg_sanctions"].cast(pl.Int8).alias("reg_sanctions")
+
+
+# ---- from the events aggregation (allyscope.events) of the bundled ICEWS 2014 sample
+
+
+@indicator(
+    "ev_matl_coop",
+    "security",
+    ev.EVENTS,
+    ev.COVERAGE,
+    1,
+    "events",
+    "material cooperation events between them (CAMEO 06-08: cooperate, provide aid, yield), "
+    "both directions (ICEWS 2014 sample; 0 inside its coverage when none)",
+)
+def ev_matl_coop(ctx: IndicatorContext) -> pl.Series:
+    return ev.pair_count(ctx, "matl_coop").alias("ev_matl_coop")
+
+
+@indicator(
+    "ev_matl_conf_share",
+    "security",
+    ev.EVENTS,
+    ev.COVERAGE,
+    -1,
+    "share 0-1",
+    "material conflict (CAMEO 14-20: protest, force posture, reduced relations, coercion, "
+    "assault, fighting) as a share of their events, both directions (ICEWS 2014 sample)",
+)
+def ev_matl_conf_share(ctx: IndicatorContext) -> pl.Series:
+    conf = ev.pair_count(ctx, "matl_conf")
+    events = ev.pair_count(ctx, "events")
+    return (
+        pl.select(pl.when(events > 0).then(conf / events)).to_series().alias("ev_matl_conf_share")
+    )

@@ -1,5 +1,9 @@
 """Societal dimension: the tone of event data between the two states (ICEWS, 2002-2014).
 
+The ``icews_*`` indicators read the netify slice of ICEWS quad counts (2002-2014); the
+``ev_*`` indicators read the events aggregation of the bundled ICEWS 2014 event sample
+(:mod:`allyscope.indicators.eventdata`), which adds Goldstein scores per direction.
+
 Counts come from the ICEWS Coded Event Data as aggregated per directed dyad-year in the
 netify package (152 states). Both directions are summed. A pair outside netify's 152
 states, or a year outside 2002-2014, is null, not 0. The event volume is read as a
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from allyscope.indicators import eventdata as ev
 from allyscope.indicators.catalog import indicator
 from allyscope.indicators.context import IndicatorContext
 from allyscope.indicators.system import YearDistribution
@@ -98,3 +103,64 @@ def icews_coop_share(ctx: IndicatorContext) -> pl.Series:
 )
 def icews_matl_conf(ctx: IndicatorContext) -> pl.Series:
     return ctx.dyad_lookup(_table(ctx), "matl_conf").cast(pl.Float64).alias("icews_matl_conf")
+
+
+# ---- from the events aggregation (allyscope.events) of the bundled ICEWS 2014 sample
+
+
+@indicator(
+    "ev_events",
+    "societal",
+    ev.EVENTS,
+    ev.COVERAGE,
+    1,
+    "events",
+    "events between them, both directions, in the ICEWS 2014 event sample "
+    "(0 inside its coverage when none, null outside)",
+)
+def ev_events(ctx: IndicatorContext) -> pl.Series:
+    return ev.pair_count(ctx, "events").alias("ev_events")
+
+
+@indicator(
+    "ev_goldstein_ab",
+    "societal",
+    ev.EVENTS,
+    ev.COVERAGE,
+    1,
+    "Goldstein -10..10",
+    "mean Goldstein score of a's events toward b (ICEWS 2014 sample; null without events)",
+)
+def ev_goldstein_ab(ctx: IndicatorContext) -> pl.Series:
+    return ev.directed_value(ctx, "goldstein_mean").alias("ev_goldstein_ab")
+
+
+@indicator(
+    "ev_goldstein_ba",
+    "societal",
+    ev.EVENTS,
+    ev.COVERAGE,
+    1,
+    "Goldstein -10..10",
+    "mean Goldstein score of b's events toward a (ICEWS 2014 sample; null without events)",
+)
+def ev_goldstein_ba(ctx: IndicatorContext) -> pl.Series:
+    return ev.directed_value(ctx, "goldstein_mean", reverse=True).alias("ev_goldstein_ba")
+
+
+@indicator(
+    "ev_verb_coop_share",
+    "societal",
+    ev.EVENTS,
+    ev.COVERAGE,
+    1,
+    "share 0-1",
+    "verbal cooperation (CAMEO 01-05) as a share of their events, both directions "
+    "(ICEWS 2014 sample; null without events)",
+)
+def ev_verb_coop_share(ctx: IndicatorContext) -> pl.Series:
+    coop = ev.pair_count(ctx, "verb_coop")
+    events = ctx.col("ev_events")
+    return (
+        pl.select(pl.when(events > 0).then(coop / events)).to_series().alias("ev_verb_coop_share")
+    )

@@ -2,6 +2,7 @@
 
 from allyscope.states.normalize import normalize_name
 from allyscope.states.resolve import (
+    KINDS,
     SYSTEMS,
     State,
     alias_table,
@@ -12,6 +13,7 @@ from allyscope.states.resolve import (
     resolve_dyad,
     resolve_many,
     shadowed_abbreviations,
+    state_spellings,
 )
 from allyscope.states.table import (
     cow_membership,
@@ -22,6 +24,7 @@ from allyscope.states.table import (
 )
 
 __all__ = [
+    "KINDS",
     "SYSTEMS",
     "State",
     "alias_table",
@@ -37,5 +40,6 @@ __all__ = [
     "resolve_dyad",
     "resolve_many",
     "shadowed_abbreviations",
+    "state_spellings",
     "state_table",
 ]

@@ -80,13 +80,13 @@ class State:
         }
 
 
-@cache
-def alias_table() -> pl.DataFrame:
-    """Every matching key of every state: ``key`` (normalised), ``ccode``, ``kind``, ``priority``.
+#: The kinds of key a source column can be restricted to (see :func:`assign_ccodes`).
+KINDS = tuple(_PRIORITY)
 
-    The same table serves single look-ups (:func:`resolve`) and vectorised mapping of
-    name columns in source data (:func:`ccodes_for_names`).
-    """
+
+@cache
+def _alias_rows() -> pl.DataFrame:
+    """One row per (normalised key, ccode, kind) before precedence is applied."""
     st = state_table()
     parts = []
     for kind in ("iso3", "iso2", "stateabb", "name"):
@@ -101,16 +101,36 @@ def alias_table() -> pl.DataFrame:
         )
     df = pl.concat(parts).filter(pl.col("value").is_not_null() & (pl.col("value") != ""))
     keys = [normalize_name(v) for v in df["value"].to_list()]
+    return df.with_columns(
+        key=pl.Series(keys, dtype=pl.String),
+        priority=pl.col("kind").replace_strict(_PRIORITY, return_dtype=pl.Int8),
+    ).filter(pl.col("key") != "")
+
+
+def _aggregate_keys(rows: pl.DataFrame) -> pl.DataFrame:
     return (
-        df.with_columns(
-            key=pl.Series(keys, dtype=pl.String),
-            priority=pl.col("kind").replace_strict(_PRIORITY, return_dtype=pl.Int8),
-        )
-        .filter(pl.col("key") != "")
-        .group_by("key", "ccode")
+        rows.group_by("key", "ccode")
         .agg(pl.col("priority").min(), pl.col("kind").sort_by("priority").first())
         .sort("key", "priority", "ccode")
     )
+
+
+@cache
+def alias_table() -> pl.DataFrame:
+    """Every matching key of every state: ``key`` (normalised), ``ccode``, ``kind``, ``priority``.
+
+    The same table serves single look-ups (:func:`resolve`) and vectorised mapping of
+    name columns in source data (:func:`ccodes_for_names`).
+    """
+    return _aggregate_keys(_alias_rows())
+
+
+@cache
+def _alias_table_for(kinds: tuple[str, ...]) -> pl.DataFrame:
+    unknown = [k for k in kinds if k not in _PRIORITY]
+    if unknown:
+        raise InvalidInputError(f"unknown kind(s) of state key {unknown}; use {', '.join(KINDS)}")
+    return _aggregate_keys(_alias_rows().filter(pl.col("kind").is_in(list(kinds))))
 
 
 @cache
@@ -268,19 +288,36 @@ def shadowed_abbreviations() -> pl.DataFrame:
     return abb.join(iso, on="key").filter(pl.col("iso_ccode") != pl.col("cow_ccode")).sort("key")
 
 
-def ccodes_for_names(names: Iterable[str | None]) -> pl.DataFrame:
+def state_spellings(ccodes: Iterable[int], kinds: Iterable[str] | None = None) -> list[str]:
+    """Every code, name and alias of the states ``ccodes`` as written in the state table.
+
+    Used to filter source data on its raw values before mapping (e.g. a dyad filter pushed
+    down to a Parquet scan); ``kinds`` as in :func:`ccodes_for_names`.
+    """
+    rows = _alias_rows().filter(pl.col("ccode").is_in(list(ccodes)))
+    if kinds is not None:
+        rows = rows.filter(pl.col("kind").is_in(list(kinds)))
+    return sorted(set(rows["value"].to_list()))
+
+
+def ccodes_for_names(
+    names: Iterable[str | None], kinds: Iterable[str] | None = None
+) -> pl.DataFrame:
     """Map distinct source names to candidate COW codes (vectorised over a join).
 
     Returns ``name``, ``ccode`` (null where nothing matched), ``priority``. A name can
     match several codes (e.g. ``Germany``: 255 and 260); callers pick the member of
-    the row's year with :func:`assign_ccodes`.
+    the row's year with :func:`assign_ccodes`. ``kinds`` restricts the keys matched
+    (e.g. ``("iso3", "iso_former")`` for a column of ISO codes, so that a regional
+    code never matches a COW abbreviation); None matches every kind.
     """
     distinct = sorted({n for n in names if n is not None})
     frame = pl.DataFrame(
         {"name": distinct, "key": [normalize_name(n) for n in distinct]},
         schema={"name": pl.String, "key": pl.String},
     )
-    hits = frame.join(alias_table().select("key", "ccode", "priority"), on="key", how="left")
+    table = alias_table() if kinds is None else _alias_table_for(tuple(sorted(set(kinds))))
+    hits = frame.join(table.select("key", "ccode", "priority"), on="key", how="left")
     best = hits.group_by("name").agg(pl.col("priority").min().alias("best"))
     return (
         hits.join(best, on="name")
@@ -289,13 +326,20 @@ def ccodes_for_names(names: Iterable[str | None]) -> pl.DataFrame:
     )
 
 
-def assign_ccodes(df: pl.DataFrame, name_col: str, year_col: str, out_col: str) -> pl.DataFrame:
+def assign_ccodes(
+    df: pl.DataFrame,
+    name_col: str,
+    year_col: str,
+    out_col: str,
+    kinds: Iterable[str] | None = None,
+) -> pl.DataFrame:
     """Add ``out_col`` with the COW code of ``name_col`` in ``year_col`` (null if unmatched).
 
     Where a name matches several states, the one that was a system member in that year
-    is used; if none was, the one whose membership is closest in time.
+    is used; if none was, the one whose membership is closest in time. ``kinds`` limits
+    the kinds of key matched (see :func:`ccodes_for_names`).
     """
-    cands = ccodes_for_names(df[name_col].unique().to_list())
+    cands = ccodes_for_names(df[name_col].unique().to_list(), kinds)
     spans = (
         cow_membership()
         .group_by("ccode")
@@ -331,6 +375,7 @@ def assign_ccodes(df: pl.DataFrame, name_col: str, year_col: str, out_col: str) 
 
 
 __all__ = [
+    "KINDS",
     "SYSTEMS",
     "State",
     "alias_table",
@@ -342,4 +387,5 @@ __all__ = [
     "resolve_dyad",
     "resolve_many",
     "shadowed_abbreviations",
+    "state_spellings",
 ]

@@ -1,0 +1,771 @@
+"""Directed dyad-year (or dyad-month) event counts by quad class, from any format and engine.
+
+:func:`aggregate` builds the lookup tables (actor value -> COW state, event type -> quad
+class and Goldstein score) from the package's state and CAMEO tables, runs the one query of
+:mod:`allyscope.events.query` on the chosen engine, and sums its small grouped result into
+the output table with the same Python code for every engine, so that the engines' outputs
+are identical.
+
+Output table (one row per directed dyad and period with at least one counted event):
+
+=================  ======  ===========================================================
+column             type    meaning
+=================  ======  ===========================================================
+ccode1, ccode2     Int16   COW codes of the source and the target state
+year (, month)     Int16   period (month, Int8, with ``by="month"``)
+events             Int64   events counted (= the four quad counts summed)
+verb_coop ...      Int64   verb_coop, matl_coop, verb_conf, matl_conf: events per quad class
+goldstein_sum      Float64 sum of the Goldstein-type score over the events that have one
+goldstein_mean     Float64 goldstein_sum / goldstein_events (null if none has a score)
+goldstein_events   Int64   events with a score
+*_share            Float64 verb_coop_share ... matl_conf_share: quad count / events
+=================  ======  ===========================================================
+
+Every input row is accounted for: ``rows_read = events summed + skipped rows (by reason)
++ rows outside the dyad filter`` (metadata ``accounting``). A dyad-period absent from the
+table had no counted event; it is 0 inside the source's coverage (metadata ``coverage``)
+and unknown (null) outside it, which :meth:`EventAggregate.expand` applies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from allyscope.errors import DataError, InvalidInputError
+from allyscope.events.cameo import PLOVER_QUADS, QUAD_TITLES, QUADS, cameo_table, codes_for_labels
+from allyscope.events.engines import Engine, make_engine
+from allyscope.events.formats import (
+    FORMATS,
+    Format,
+    detect,
+    first_line,
+    get_format,
+    is_parquet,
+    is_remote,
+)
+from allyscope.events.query import (
+    FIRST_YEAR,
+    REASON_CODES,
+    Input,
+    aggregate_sql,
+    date_range_sql,
+    pushdown,
+    vocabulary_sql,
+)
+from allyscope.states import (
+    assign_ccodes,
+    ccodes_for_names,
+    resolve_dyad,
+    state_spellings,
+    state_table,
+)
+
+BY = ("year", "month")
+COUNTS = tuple(QUADS.values())
+SHARES = tuple(f"{q}_share" for q in COUNTS)
+#: The output columns and what they mean (the docs and file metadata repeat this).
+COLUMNS: dict[str, str] = {
+    "ccode1": "COW code of the source state (who acts)",
+    "ccode2": "COW code of the target state (who is acted on)",
+    "year": "year of the events",
+    "month": "month of the events (by month only)",
+    "events": "events counted from ccode1 to ccode2 in the period (the four quad counts summed)",
+    "verb_coop": "verbal cooperation events (CAMEO roots 01-05; GDELT QuadClass 1)",
+    "matl_coop": "material cooperation events (CAMEO roots 06-08; GDELT QuadClass 2)",
+    "verb_conf": "verbal conflict events (CAMEO roots 09-13; GDELT QuadClass 3)",
+    "matl_conf": "material conflict events (CAMEO roots 14-20; GDELT QuadClass 4)",
+    "goldstein_sum": "sum of the Goldstein-type score (-10 conflict .. +10 cooperation)",
+    "goldstein_mean": "mean Goldstein-type score per scored event (null if none is scored)",
+    "goldstein_events": "events with a Goldstein-type score",
+    "verb_coop_share": "verb_coop / events",
+    "matl_coop_share": "matl_coop / events",
+    "verb_conf_share": "verb_conf / events",
+    "matl_conf_share": "matl_conf / events",
+}
+#: Why a row was not counted (metadata ``skipped``), in the order the checks apply.
+REASONS: dict[str, str] = {
+    "wrong_column_count": "a text line with a number of tab-separated fields the format does not have",
+    "bad_date": "a date that is empty or not a calendar date in the format's layout",
+    "source_missing": "no source country (empty actor country code or name)",
+    "source_unmatched": "a source actor value that is not a COW state (region, organisation, person, unknown code)",
+    "source_several": "a source actor coded with several countries (POLECAT '; ' lists)",
+    "target_missing": "no target country",
+    "target_unmatched": "a target actor value that is not a COW state",
+    "target_several": "a target actor coded with several countries",
+    "event_unknown": "an event type with no CAMEO code or quad class in the tables",
+    "same_state": "source and target are the same state (domestic events)",
+}
+_BRACKETED = re.compile(r"\(([^()]*)\)\s*$")
+_MISSING = {"", "none", "na", "n/a", "null", "---"}
+#: Kinds of state key matched for code columns (GDELT, POLECAT) and for name columns.
+CODE_KINDS = ("iso3", "iso_former")
+NAME_KINDS = ("name", "alias", "iso3", "iso_former")
+
+
+@dataclass
+class EventAggregate:
+    """The aggregated table and its metadata (provenance, skipped rows, coverage)."""
+
+    table: pl.DataFrame
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def expand(self, pairs: Iterable[tuple[int, int]], years: Iterable[int]) -> pl.DataFrame:
+        """Directed dyad-years for ``pairs`` (both directions) and ``years``, panel-ready.
+
+        Counts are 0 for a year inside the coverage with no event and null outside it;
+        shares and the Goldstein mean are null without events. Yearly tables only.
+        """
+        if "month" in self.table.columns:
+            raise InvalidInputError("expand() takes a yearly aggregation (by='year')")
+        covered = set(self.metadata.get("coverage", {}).get("years", []))
+        keys = pl.DataFrame(
+            [(a, b, y) for x, z in pairs for a, b in ((x, z), (z, x)) for y in years],
+            schema={"ccode1": pl.Int16, "ccode2": pl.Int16, "year": pl.Int16},
+            orient="row",
+        ).unique(maintain_order=True)
+        out = keys.join(self.table, on=["ccode1", "ccode2", "year"], how="left")
+        inside = pl.col("year").is_in(sorted(covered))
+        counts = ["events", *COUNTS, "goldstein_events"]
+        return out.with_columns(
+            *[pl.when(inside).then(pl.col(c).fill_null(0)).alias(c) for c in counts],
+        ).sort("ccode1", "ccode2", "year")
+
+    def as_dict(self, rows: bool = True) -> dict[str, Any]:
+        out: dict[str, Any] = {"metadata": self.metadata}
+        out["columns"] = {c: COLUMNS[c] for c in self.table.columns}
+        if rows:
+            out["rows"] = [
+                {k: (round(v, 6) if isinstance(v, float) else v) for k, v in r.items()}
+                for r in self.table.iter_rows(named=True)
+            ]
+        return out
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def expand_paths(source: str | Path | Sequence[str | Path]) -> list[str]:
+    """Files of a path, a glob or a list of them (remote URIs are passed on unexpanded)."""
+    items = [source] if isinstance(source, str | Path) else list(source)
+    if not items:
+        raise InvalidInputError("no input given: pass a file, a folder, a glob or --sample")
+    out: list[str] = []
+    for item in items:
+        s = str(item)
+        if is_remote(s):
+            out.append(s)
+            continue
+        p = Path(s).expanduser()
+        if p.is_dir():
+            hits = sorted(
+                str(f)
+                for f in p.iterdir()
+                if f.is_file() and not f.name.startswith(".") and not f.name.endswith(".json")
+            )
+        elif any(ch in s for ch in "*?["):
+            hits = sorted(glob.glob(str(p), recursive=True))
+            hits = [h for h in hits if Path(h).is_file()]
+        else:
+            hits = [str(p)] if p.is_file() else []
+        if not hits:
+            raise DataError(f"no event file matches {s}")
+        out.extend(hits)
+    return out
+
+
+def _arrow_kind(t: Any) -> str:
+    import pyarrow as pa
+
+    if pa.types.is_date(t) or pa.types.is_timestamp(t):
+        return "date"
+    if pa.types.is_integer(t):
+        return "int"
+    if pa.types.is_floating(t) or pa.types.is_decimal(t):
+        return "float"
+    return "string"
+
+
+def plan_inputs(paths: list[str], fmt: Format, engine: Engine | None = None) -> list[Input]:
+    """Group the files into inputs read the same way (Parquet, or one text layout each).
+
+    The Parquet schema is read from the first file, by the engine when it is remote (a
+    Spark cluster reads ``s3a://`` or ``hdfs://`` paths that this process cannot).
+    """
+    parquet = [p for p in paths if is_parquet(p)]
+    text = [p for p in paths if not is_parquet(p)]
+    inputs: list[Input] = []
+    if parquet:
+        import pyarrow.parquet as pq
+
+        try:
+            if is_remote(parquet[0]) and engine is not None:
+                schema = engine.parquet_schema(parquet[0])
+            else:
+                schema = pq.read_schema(parquet[0])
+        except (OSError, ValueError) as exc:
+            raise DataError(f"cannot read the Parquet schema of {parquet[0]}: {exc}") from exc
+        cols = fmt.role_columns(schema.names, parquet[0])
+        types = {role: _arrow_kind(schema.field(c).type) for role, c in cols.items()}
+        inputs.append(Input("parquet", tuple(parquet), dict(cols), types=types))
+    if not text:
+        return inputs
+    if any(p.lower().endswith(".zip") for p in text):
+        raise InvalidInputError(
+            "zip archives cannot be read directly: unzip them first (plain or .gz text, or Parquet)"
+        )
+    if fmt.header:
+        if any(is_remote(p) for p in text):
+            raise InvalidInputError(
+                f"{fmt.name} text files carry a header that is read locally; give local paths "
+                "or convert the files to Parquet for a cluster"
+            )
+        layouts: dict[str, list[str]] = {}
+        for p in text:
+            layouts.setdefault(first_line(p), []).append(p)
+        for header, files in layouts.items():
+            names = header.split("\t")
+            cols = fmt.role_columns(names, files[0])
+            pos = {role: names.index(c) + 1 for role, c in cols.items()}
+            inputs.append(Input("lines", tuple(files), pos, (len(names),), header_first=names[0]))
+    else:
+        layout = fmt.layouts[-1]
+        cols = fmt.role_columns(layout, fmt.name)
+        pos = {role: layout.index(c) + 1 for role, c in cols.items()}
+        for other in fmt.layouts:
+            assert all(other.index(c) + 1 == pos[r] for r, c in cols.items())
+        expected = tuple(sorted({len(lay) for lay in fmt.layouts}))
+        inputs.append(Input("lines", tuple(text), pos, expected))
+    return inputs
+
+
+def resolve_format(paths: list[str], input_format: str | None) -> Format:
+    if input_format:
+        return get_format(input_format)
+    local = [p for p in paths if not is_remote(p)]
+    if not local:
+        raise InvalidInputError("remote inputs need --input-format (the format cannot be detected)")
+    found = {detect(p).name for p in local[:50]}
+    if len(found) > 1:
+        raise InvalidInputError(
+            f"the inputs mix event formats ({', '.join(sorted(found))}); aggregate them separately"
+        )
+    return FORMATS[found.pop()]
+
+
+# ---------------------------------------------------------------- dyads
+
+
+def parse_dyads(dyads: str | Iterable[Any] | None) -> list[tuple[int, int]] | None:
+    """``IRN-RUS,USA-GBR`` or [("IRN", "RUS"), (630, 2)] -> unordered COW code pairs."""
+    if dyads is None:
+        return None
+    items: list[Any]
+    items = [d for d in dyads.split(",") if d.strip()] if isinstance(dyads, str) else list(dyads)
+    out = []
+    for d in items:
+        if isinstance(d, str):
+            parts = [x.strip() for x in d.split("-") if x.strip()] if "-" in d else d.split()
+            if len(parts) != 2:
+                raise InvalidInputError(f"dyad {d!r} is not two states like IRN-RUS")
+        else:
+            parts = list(d)
+        a, b = resolve_dyad(parts[0], parts[1])
+        out.append((min(a.cow, b.cow), max(a.cow, b.cow)))
+    if not out:
+        raise InvalidInputError("--dyads is empty; give pairs like IRN-RUS,USA-GBR")
+    return sorted(set(out))
+
+
+def _spellings(fmt: Format, ccodes: set[int]) -> dict[str, list[str]]:
+    if fmt.actor_kind in ("cameo", "polecat"):
+        names = [v.upper() for v in state_spellings(ccodes, ("iso3", "iso_former")) if len(v) == 3]
+    else:
+        kinds = ("name", "alias", "iso3", "iso_former")
+        base = state_spellings(ccodes, kinds)
+        variants = {f(v) for v in base for f in (str, str.upper, str.lower, str.title)}
+        if fmt.actor_kind == "tkg":
+            variants |= {v.replace(" ", "_") for v in variants}
+        names = sorted(variants)
+    return {"names": sorted(set(names)), "cow": sorted(str(c) for c in ccodes)}
+
+
+# ---------------------------------------------------------------- lookups
+
+
+def _lookup_frame(keys: pl.DataFrame, kinds: tuple[str, ...], keep_all: bool) -> pl.DataFrame:
+    """(v, year, lookup[, vid]) -> ``lk_actor``, one row per value.
+
+    Columns: v, ccode, issue (0-3 as in :data:`~allyscope.events.query.ISSUES`), vid, and
+    for values whose state changes with the year (``DEU``: 255 to 1945, 260 from the
+    1950s, 255 again from 1990) the years it switches and the codes from then on
+    (``y1, c1, y2, c2, ...``), so that the query needs no join on the year. ``keep_all``
+    keeps unmatched values (issue 2, with their ``vid``); otherwise the query reads "not
+    listed" as unmatched.
+    """
+    keys = keys.with_columns(
+        missing=pl.col("v").str.strip_chars().str.to_lowercase().is_in(list(_MISSING)),
+        several=pl.col("lookup").str.contains(";", literal=True).fill_null(False),
+    )
+    keys = keys.with_columns(
+        lookup=pl.when(pl.col("missing") | pl.col("several")).then(None).otherwise(pl.col("lookup"))
+    )
+    if "vid" not in keys.columns:
+        keys = keys.with_columns(vid=pl.lit(None, dtype=pl.Int32))
+    # only values that name several states (DEU: 255 and 260) need the year to decide
+    cands = ccodes_for_names(keys["lookup"].drop_nulls().unique().to_list(), kinds)
+    several_states = cands.group_by("name").agg(pl.col("ccode").n_unique().alias("n"))
+    several_states = several_states.filter(pl.col("n") > 1)["name"]
+    single = cands.filter(~pl.col("name").is_in(several_states.to_list())).select(
+        pl.col("name").alias("lookup"), "ccode"
+    )
+    fixed = keys.filter(
+        ~pl.col("lookup").is_in(several_states.to_list()) | pl.col("lookup").is_null()
+    )
+    fixed = (
+        fixed.unique("v")
+        .with_columns(year=pl.lit(None, dtype=pl.Int32))
+        .join(single, on="lookup", how="left")
+    )
+    varying = assign_ccodes(
+        keys.filter(pl.col("lookup").is_in(several_states.to_list())),
+        "lookup",
+        "year",
+        "ccode",
+        kinds,
+    )
+    cols = [pl.col("year").cast(pl.Int32), pl.col("ccode").cast(pl.Int16)]
+    keys = pl.concat(
+        [fixed.select(varying.columns).with_columns(cols), varying.with_columns(cols)]
+    ).sort("v", "year", nulls_last=False)
+    switches = (
+        keys.filter(pl.col("ccode").is_not_null())
+        .with_columns(prev=pl.col("ccode").shift(1).over("v"))
+        .filter(pl.col("prev").is_not_null() & (pl.col("ccode") != pl.col("prev")))
+        .group_by("v", maintain_order=True)
+        .agg(pl.col("year").alias("sy"), pl.col("ccode").alias("sc"))
+    )
+    per_value = keys.group_by("v", maintain_order=True).agg(
+        pl.col("ccode").null_count().alias("nulls"),
+        pl.col("ccode").drop_nulls().first().alias("ccode"),
+        pl.col("missing").first(),
+        pl.col("several").first(),
+        pl.col("vid").first(),
+    )
+    static = per_value.join(switches, on="v", how="left").select(
+        pl.col("v").cast(pl.String),
+        pl.col("ccode").cast(pl.Int16),
+        pl.when(pl.col("missing"))
+        .then(1)
+        .when(pl.col("several"))
+        .then(3)
+        .when(pl.col("nulls") > 0)
+        .then(2)
+        .otherwise(0)
+        .cast(pl.Int8)
+        .alias("issue"),
+        pl.col("vid").cast(pl.Int32),
+        "sy",
+        "sc",
+    )
+    if not keep_all:
+        static = static.filter(pl.col("issue") != 2)
+    k = int(static["sy"].list.len().max() or 0) if static.height else 0
+    static = static.with_columns(
+        *[
+            pl.col("sy").list.get(i, null_on_oob=True).cast(pl.Int32).alias(f"y{i + 1}")
+            for i in range(k)
+        ],
+        *[
+            pl.col("sc").list.get(i, null_on_oob=True).cast(pl.Int16).alias(f"c{i + 1}")
+            for i in range(k)
+        ],
+    ).drop("sy", "sc")
+    return static.sort("v")
+
+
+@cache
+def _code_actor_lookup(last_year: int) -> pl.DataFrame:
+    """ISO3 (and withdrawn ISO) codes of every state for every plausible year (GDELT, POLECAT)."""
+    codes = sorted(
+        {v.upper() for v in state_spellings(state_table()["ccode"].to_list(), CODE_KINDS)}
+        | {"", "NONE", "None", "NA", "N/A", "NULL", "null", "---"}
+    )
+    keys = pl.DataFrame({"v": codes}).join(
+        pl.DataFrame({"year": list(range(FIRST_YEAR, last_year + 1))}, schema={"year": pl.Int32}),
+        how="cross",
+    )
+    return _lookup_frame(keys.with_columns(lookup=pl.col("v")), CODE_KINDS, keep_all=False)
+
+
+def _country_of(name: str) -> str:
+    """ICEWS actor name -> its country: ``Police_(Iran)`` -> ``Iran``; ``Iran`` -> ``Iran``."""
+    text = name.replace("_", " ").strip()
+    m = _BRACKETED.search(text)
+    return (m.group(1) if m else text).strip()
+
+
+def _vocab_actor_lookup(
+    values: list[str], years: tuple[int, int], fmt: Format
+) -> tuple[pl.DataFrame, list[str]]:
+    """Distinct actor values of the data (and its first and last year) -> lk_actor, values by vid."""
+    if fmt.actor_kind == "tkg":
+        mapping = [_country_of(x) for x in values]
+    else:
+        mapping = [x.strip() for x in values]
+    base = pl.DataFrame(
+        {"v": values, "lookup": mapping, "vid": list(range(len(values)))},
+        schema={"v": pl.String, "lookup": pl.String, "vid": pl.Int32},
+    )
+    keys = base.join(
+        pl.DataFrame({"year": list(range(years[0], years[1] + 1))}, schema={"year": pl.Int32}),
+        how="cross",
+    )
+    return _lookup_frame(keys, NAME_KINDS, keep_all=True), values
+
+
+@cache
+def _cow_lookup() -> pl.DataFrame:
+    cc = state_table()["ccode"].to_list()
+    return pl.DataFrame(
+        {"v": [str(c) for c in cc], "ccode": cc}, schema={"v": pl.String, "ccode": pl.Int16}
+    )
+
+
+_EVENT_SCHEMA = {"v": pl.String, "quad": pl.Int8, "goldstein": pl.Float64, "vid": pl.Int32}
+
+
+@cache
+def _code_event_lookup() -> pl.DataFrame:
+    """CAMEO codes (and codes that lost a leading zero) -> quad, goldstein."""
+    t = cameo_table().select(pl.col("code").alias("v"), "quad", "goldstein")
+    known = set(t["v"].to_list())
+    extra = t.filter(pl.col("v").str.starts_with("0")).with_columns(pl.col("v").str.slice(1))
+    extra = extra.filter(~pl.col("v").is_in(list(known)))
+    return pl.concat([t, extra]).with_columns(vid=pl.lit(None)).cast(_EVENT_SCHEMA)  # type: ignore[arg-type]
+
+
+def _label_event_lookup(values: list[str]) -> pl.DataFrame:
+    """Every event text of the input -> quad, goldstein (null for texts not in the table), vid."""
+    codes = codes_for_labels(pl.Series(values, dtype=pl.String))
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.String}).with_row_index("vid")
+    t = cameo_table().select("code", "quad", "goldstein")
+    out = frame.join(codes.rename({"label": "v"}), on="v", how="left").join(
+        t, on="code", how="left"
+    )
+    return out.select("v", "quad", "goldstein", "vid").cast(_EVENT_SCHEMA)  # type: ignore[arg-type]
+
+
+@cache
+def _quad_lookup() -> pl.DataFrame:
+    """'1'..'4' (GDELT QuadClass) and the four class names in common spellings (POLECAT)."""
+    rows: dict[str, int] = {str(q): q for q in QUADS}
+    for name, q in PLOVER_QUADS.items():
+        for form in (name, name.upper(), name.title(), name.capitalize()):
+            rows[form] = q
+            rows[form.replace(" ", "_")] = q
+    return pl.DataFrame(
+        {"v": list(rows), "quad": list(rows.values())}, schema={"v": pl.String, "quad": pl.Int8}
+    )
+
+
+@dataclass
+class Lookups:
+    """The lookup tables of one input, and the values behind the ids the query returns."""
+
+    tables: dict[str, pl.DataFrame]
+    actor_values: list[str] = field(default_factory=list)
+    event_values: list[str] = field(default_factory=list)
+    switches: int = 0  # year switches per actor value (columns y1, c1, ... of lk_actor)
+    days: tuple[Any, Any] | None = None  # first and last day, when the vocabulary pass ran
+    raw_details: bool = True  # some unknown values may be absent from the lookups
+
+
+def lookups(eng: Engine, inp: Input, fmt: Format, where: str | None, last_year: int) -> Lookups:
+    """The lookup tables of one input: from the tables, or from its vocabulary (one pass)."""
+    free_actors = fmt.actor_kind in ("name", "tkg")
+    free_events = fmt.event_kind == "label"
+    vocab = pl.DataFrame(
+        schema={
+            "role": pl.String,
+            "v": pl.String,
+            "y0": pl.Int32,
+            "y1": pl.Int32,
+            "d0": pl.Date,
+            "d1": pl.Date,
+        }
+    )
+    if free_actors or free_events:
+        # a Parquet DATE column gives its range from statistics; used when all dates are
+        # plausible (the full pass below would drop the others), else the pass finds it
+        span = None
+        quick = date_range_sql(eng, inp) if where is None else None
+        if quick is not None:
+            d0, d1 = pl.from_arrow(eng.run(quick, inp.kind, inp.paths)).row(0)
+            if d0 is not None and d0.year >= FIRST_YEAR and d1.year <= last_year:
+                span = (d0, d1)
+        sql = vocabulary_sql(
+            eng, inp, fmt, where, free_actors, free_events, last_year, years=span is None
+        )
+        vocab = pl.from_arrow(eng.run(sql, inp.kind, inp.paths)).cast(vocab.schema)  # type: ignore[arg-type]
+        vocab = vocab.sort("role", "v")  # ids independent of the engine's row order
+    out = Lookups({"lk_cow": _cow_lookup(), "lk_quad": _quad_lookup()})
+    if free_actors or free_events:
+        if span is not None:
+            out.days = span
+        else:
+            y = vocab.filter(pl.col("role") == "years").row(0, named=True)
+            out.days = (y["d0"], y["d1"])
+    if free_actors:
+        d0, d1 = out.days
+        years = (d0.year, d1.year) if d0 is not None else (last_year, last_year)
+        values = vocab.filter(pl.col("role") == "actor")["v"].to_list()
+        actor, out.actor_values = _vocab_actor_lookup(values, years, fmt)
+    else:
+        actor = _code_actor_lookup(last_year)
+    if free_events:
+        out.event_values = vocab.filter(pl.col("role") == "event")["v"].to_list()
+        event = _label_event_lookup(out.event_values)
+    elif fmt.event_kind == "code":
+        event = _code_event_lookup()
+    else:
+        event = pl.DataFrame(schema=_EVENT_SCHEMA)
+    out.tables |= {"lk_actor": actor, "lk_event": event}
+    out.switches = sum(c.startswith("y") and c[1:].isdigit() for c in actor.columns)
+    out.raw_details = not free_actors or not free_events
+    return out
+
+
+# ---------------------------------------------------------------- summing up
+
+
+def _finish(
+    raw: pl.DataFrame, by: str, pairs: list[tuple[int, int]] | None
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    keys = ["year", *(["month"] if by == "month" else [])]
+    rows_read = int(raw["n"].sum() or 0)
+    skipped: dict[str, int] = {r: 0 for r in REASONS}
+    bad = raw.filter(pl.col("reason").is_not_null())
+    for r, n in bad.group_by("reason").agg(pl.col("n").sum()).iter_rows():
+        skipped[r] += int(n)
+    dated = raw.filter(pl.col("year").is_not_null())
+    first, last = dated.select(pl.col("first_day").min(), pl.col("last_day").max()).row(0)
+    coverage_keys = dated.select(keys).unique().sort(keys)
+    unmatched = {
+        side: _top(bad.filter(pl.col("reason") == f"{side}_unmatched"))
+        for side in ("source", "target")
+    }
+    unknown_events = _top(bad.filter(pl.col("reason") == "event_unknown"))
+    good = raw.filter(pl.col("reason").is_null())
+    outside = 0
+    if pairs is not None:
+        want = pl.DataFrame(
+            {"lo": [a for a, _ in pairs], "hi": [b for _, b in pairs]},
+            schema={"lo": pl.Int16, "hi": pl.Int16},
+        )
+        tagged = good.with_columns(
+            lo=pl.min_horizontal("ccode1", "ccode2").cast(pl.Int16),
+            hi=pl.max_horizontal("ccode1", "ccode2").cast(pl.Int16),
+        )
+        kept = tagged.join(want, on=["lo", "hi"], how="semi")
+        outside = int(good["n"].sum() or 0) - int(kept["n"].sum() or 0)
+        good = kept.drop("lo", "hi")
+    table = good.group_by("ccode1", "ccode2", *keys).agg(
+        pl.col("n").sum().alias("events"),
+        *[pl.col("n").filter(pl.col("quad") == q).sum().alias(name) for q, name in QUADS.items()],
+        pl.col("g_sum").sum().alias("goldstein_sum"),
+        pl.col("g_n").sum().alias("goldstein_events"),
+    )
+    table = table.with_columns(
+        goldstein_mean=pl.when(pl.col("goldstein_events") > 0).then(
+            pl.col("goldstein_sum") / pl.col("goldstein_events")
+        ),
+        goldstein_sum=pl.when(pl.col("goldstein_events") > 0).then(pl.col("goldstein_sum")),
+        **{
+            f"{c}_share": pl.when(pl.col("events") > 0).then(pl.col(c) / pl.col("events"))
+            for c in COUNTS
+        },
+    )
+    table = table.select(
+        pl.col("ccode1").cast(pl.Int16),
+        pl.col("ccode2").cast(pl.Int16),
+        pl.col("year").cast(pl.Int16),
+        *([pl.col("month").cast(pl.Int8)] if by == "month" else []),
+        pl.col("events").cast(pl.Int64),
+        *[pl.col(c).cast(pl.Int64) for c in COUNTS],
+        pl.col("goldstein_sum").cast(pl.Float64),
+        pl.col("goldstein_mean").cast(pl.Float64),
+        pl.col("goldstein_events").cast(pl.Int64),
+        *[pl.col(c).cast(pl.Float64) for c in SHARES],
+    ).sort("ccode1", "ccode2", *keys)
+    counted = int(table["events"].sum() or 0)
+    years = sorted({int(y) for y in coverage_keys["year"].to_list()})
+    partial = set()
+    if first is not None and (first.month, first.day) != (1, 1):
+        partial.add(first.year)
+    if last is not None and (last.month, last.day) != (12, 31):
+        partial.add(last.year)
+    coverage: dict[str, Any] = {
+        "first_date": str(first) if first is not None else None,
+        "last_date": str(last) if last is not None else None,
+        "years": years,
+        "partial_years": sorted(partial),
+    }
+    if by == "month":
+        coverage["months"] = [f"{y:04d}-{m:02d}" for y, m in coverage_keys.iter_rows()]
+    meta = {
+        "rows_read": rows_read,
+        "events_counted": counted,
+        "skipped": {k: v for k, v in skipped.items() if v},
+        "skipped_total": sum(skipped.values()),
+        "outside_dyads": outside,
+        "accounting": "rows_read = events_counted + skipped_total + outside_dyads",
+        "unmatched_actor_values": unmatched,
+        "unknown_event_values": unknown_events,
+        "coverage": coverage,
+    }
+    if rows_read != counted + meta["skipped_total"] + outside:  # a bug, not a data problem
+        raise RuntimeError(f"event accounting does not add up: {meta}")
+    return table, meta
+
+
+def _top(df: pl.DataFrame, k: int = 15) -> list[dict[str, Any]]:
+    if df.is_empty():
+        return []
+    t = (
+        df.group_by("detail")
+        .agg(pl.col("n").sum().alias("rows"))
+        .sort(["rows", "detail"], descending=[True, False], nulls_last=True)
+        .head(k)
+    )
+    return [{"value": v, "rows": int(n)} for v, n in t.iter_rows()]
+
+
+# ---------------------------------------------------------------- the API
+
+
+def aggregate(
+    source: str | Path | Sequence[str | Path],
+    *,
+    input_format: str | None = None,
+    engine: str | Engine = "duckdb",
+    by: str = "year",
+    dyads: str | Iterable[Any] | None = None,
+    engine_options: dict[str, Any] | None = None,
+) -> EventAggregate:
+    """Aggregate event files (a path, a folder, a glob or a list) into directed dyad-periods.
+
+    ``input_format``: gdelt1, gdelt2, icews, polecat or icews14 (detected when omitted);
+    ``engine``: duckdb (default), polars or spark (or an :class:`Engine`); ``by``: year or
+    month; ``dyads``: ``"IRN-RUS,USA-GBR"`` or pairs of states, filtered at the scan.
+    """
+    if by not in BY:
+        raise InvalidInputError(f"--by must be year or month, not {by!r}")
+    t0 = time.perf_counter()
+    paths = expand_paths(source)
+    fmt = resolve_format(paths, input_format)
+    pairs = parse_dyads(dyads)
+    last_year = dt.date.today().year + 1
+    eng = engine if isinstance(engine, Engine) else make_engine(engine, **(engine_options or {}))
+    parts = []
+    try:
+        inputs = plan_inputs(paths, fmt, eng)
+        for inp in inputs:
+            where = None
+            if pairs is not None:
+                spell = _spellings(fmt, {c for p in pairs for c in p})
+                where = pushdown(eng, inp, spell, like=fmt.actor_kind == "tkg")
+            lk = lookups(eng, inp, fmt, where, last_year)
+            tables = {k: v.to_arrow() for k, v in lk.tables.items()}
+            sql = aggregate_sql(
+                eng,
+                inp,
+                fmt,
+                by == "month",
+                where,
+                last_year,
+                lk.switches,
+                lk.raw_details,
+                dates=lk.days is None,
+            )
+            result = pl.from_arrow(eng.run(sql, inp.kind, inp.paths, tables))
+            if lk.days is not None:
+                result = result.with_columns(
+                    first_day=pl.lit(lk.days[0], dtype=pl.Date),
+                    last_day=pl.lit(lk.days[1], dtype=pl.Date),
+                )
+            parts.append(_conform(result, by, lk))
+    finally:
+        if not isinstance(engine, Engine):
+            eng.close()
+    table, meta = _finish(pl.concat(parts, how="vertical"), by, pairs)
+    from allyscope import __version__
+
+    meta = {
+        "allyscope": __version__,
+        "input": {
+            "files": len(paths),
+            "paths": paths[:20] + (["..."] if len(paths) > 20 else []),
+            "format": fmt.name,
+            "format_title": fmt.title,
+            "documentation": fmt.documentation,
+        },
+        "engine": eng.name,
+        "by": by,
+        "dyads": [list(p) for p in pairs] if pairs is not None else None,
+        **meta,
+        "skipped_reasons": {k: REASONS[k] for k in meta["skipped"]},
+        "quad_classes": {QUADS[q]: QUAD_TITLES[q] for q in QUADS},
+        "quad_source": "the dataset's own quad class"
+        if "quad" in fmt.roles
+        else "CAMEO root code (allyscope/events/data/cameo.csv)",
+        "goldstein": fmt.goldstein_name,
+        "seconds": round(time.perf_counter() - t0, 3),
+    }
+    return EventAggregate(table, meta)
+
+
+def _conform(df: pl.DataFrame, by: str, lk: Lookups) -> pl.DataFrame:
+    """One schema for every engine's raw output; reason codes and value ids become text."""
+    df = df.with_columns(pl.col("reason").cast(pl.Int8), pl.col("detail_id").cast(pl.Int64))
+    names = pl.DataFrame(
+        {"code": list(REASON_CODES), "name": list(REASON_CODES.values())},
+        schema={"code": pl.Int8, "name": pl.String},
+    )
+    df = df.join(names, left_on="reason", right_on="code", how="left")
+    actor = pl.Series(lk.actor_values, dtype=pl.String)
+    event = pl.Series(lk.event_values, dtype=pl.String)
+    ids = pl.col("detail_id")
+    df = df.with_columns(
+        detail=pl.coalesce(
+            pl.col("detail").cast(pl.String),
+            pl.when(pl.col("reason").is_in([4, 7]) & ids.is_not_null())
+            .then(ids.replace_strict(dict(enumerate(actor.to_list())), default=None))
+            .when((pl.col("reason") == 9) & ids.is_not_null())
+            .then(ids.replace_strict(dict(enumerate(event.to_list())), default=None))
+            .cast(pl.String),
+        )
+    )
+    return df.select(
+        pl.col("name").alias("reason"),
+        "detail",
+        pl.col("ccode1").cast(pl.Int16),
+        pl.col("ccode2").cast(pl.Int16),
+        pl.col("year").cast(pl.Int16),
+        *([pl.col("month").cast(pl.Int8)] if by == "month" else []),
+        pl.col("quad").cast(pl.Int8),
+        pl.col("n").cast(pl.Int64),
+        pl.col("g_sum").cast(pl.Float64),
+        pl.col("g_n").cast(pl.Int64),
+        pl.col("first_day").cast(pl.Date),
+        pl.col("last_day").cast(pl.Date),
+    )

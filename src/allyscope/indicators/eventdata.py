@@ -1,0 +1,82 @@
+"""Event-data tables for the indicators: the events aggregation of the bundled ICEWS sample.
+
+The table is :func:`allyscope.events.aggregate_sample` (directed dyad-years, DuckDB engine),
+cached as a derived Parquet file keyed on the sample file. Missing means unknown, never
+zero: inside the sample's coverage years (the years with events in it) a pair with no
+event between them has 0 events and no share or mean (nothing to divide); outside those
+years every value is null.
+
+The sample is a subset of ICEWS 2014 (the 7,128 most frequent actors; persons and
+organisations have no country in their names, so only events between actors named by
+country or as ``Sector_(Country)`` count), so its counts are lower than ICEWS's totals.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import polars as pl
+
+from allyscope.indicators.context import IndicatorContext
+from allyscope.sources.registry import spec
+from allyscope.sources.store import derived, locate
+
+EVENTS = ("icews_events",)
+COVERAGE = spec(EVENTS[0]).coverage
+COUNTS = ("events", "verb_coop", "matl_coop", "verb_conf", "matl_conf")
+
+
+def _compute() -> pl.DataFrame:
+    from allyscope.events import aggregate_sample
+
+    return aggregate_sample(engine="duckdb").table
+
+
+@cache
+def _directed_for(path: str, size: int, mtime: int) -> pl.DataFrame:
+    return derived("event_dyad_year", list(EVENTS), _compute)
+
+
+def directed() -> pl.DataFrame:
+    """ccode1 -> ccode2, year: the events aggregation (computed once per sample file)."""
+    loc = locate(EVENTS[0], verify=False)
+    st = loc.path.stat()
+    return _directed_for(str(loc.path), st.st_size, st.st_mtime_ns)
+
+
+def undirected() -> pl.DataFrame:
+    """ccode1 < ccode2, year: counts and Goldstein sums of both directions added."""
+    t = directed()
+    t = t.select(
+        pl.min_horizontal("ccode1", "ccode2").alias("ccode1"),
+        pl.max_horizontal("ccode1", "ccode2").alias("ccode2"),
+        "year",
+        *COUNTS,
+        pl.col("goldstein_sum").fill_null(0.0),
+        "goldstein_events",
+    )
+    return t.group_by("ccode1", "ccode2", "year").agg(
+        *[pl.col(c).sum() for c in COUNTS],
+        pl.col("goldstein_sum").sum(),
+        pl.col("goldstein_events").sum(),
+    )
+
+
+def covered(ctx: IndicatorContext) -> pl.Series:
+    """True where the row's year lies in the event data's coverage (years with events)."""
+    years = ctx.cached("ev_years", lambda: sorted(set(directed()["year"].to_list())))
+    return ctx.col("year").is_in(years)
+
+
+def directed_value(ctx: IndicatorContext, value: str, reverse: bool = False) -> pl.Series:
+    """``value`` of a -> b (b -> a with ``reverse``), matched to the frame's rows."""
+    a, b = ("b", "a") if reverse else ("a", "b")
+    table = ctx.cached("ev_directed", directed)
+    return ctx.lookup(table, [a, b, "year"], ["ccode1", "ccode2", "year"], value)
+
+
+def pair_count(ctx: IndicatorContext, value: str) -> pl.Series:
+    """Both directions' ``value`` count: 0 when covered and absent, null outside coverage."""
+    table = ctx.cached("ev_undirected", undirected)
+    v = ctx.dyad_lookup(table, value).cast(pl.Float64)
+    return pl.select(pl.when(covered(ctx)).then(v.fill_null(0.0))).to_series()
