@@ -291,6 +291,17 @@ def test_states_mentioned_in_three_languages():
         2011,
         2022,
     ]
+    # identifiers in a reference list are not years (seed 001's references cite a DOI
+    # "10.24833/2071-8160-2023-2-89-216-234"); spans of years are
+    ref = (
+        "Vestnik MGIMO, Vol. 16, No. 2 (doi: 10.24833/2071-8160-2023-2-89-216-234), ISSN 2071-8160"
+    )
+    assert years_mentioned(ref) == []
+    assert years_mentioned("in 2011–2014, fiscal 2022/23 and ISBN 978-5-2001-1234-5") == [
+        2011,
+        2014,
+        2022,
+    ]
     assert periods_mentioned("from 2011 to 2022, in 2012-2021 and in the 1990s") == [
         (1990, 1999),
         (2011, 2022),

@@ -124,9 +124,31 @@ def states_mentioned(text: str) -> list[int]:
     return sorted(found)
 
 
+_NUMBER_RUN = re.compile(r"\d+(?:[-/–]\d+)+")
+_YEAR_LIKE = re.compile(r"1[89]\d\d|20\d\d")
+
+
+def _is_code(run: str) -> bool:
+    """True for a run of hyphen- or slash-joined numbers that is not a year or a span of
+    years ("2011-2014", "2022/23"): a DOI, ISSN, ISBN or page range such as "2071-8160"."""
+    parts = re.split(r"[-/–]", run)
+    if len(parts) > 2:
+        return True
+    first, second = parts
+    if not _YEAR_LIKE.fullmatch(first):
+        return True
+    return not (_YEAR_LIKE.fullmatch(second) or len(second) == 2)
+
+
 def years_mentioned(text: str) -> list[int]:
-    """Years (1800-2099) a passage names; a decade ("1990s") gives its first year."""
-    return sorted({int(m.group(1)) for m in _YEARS.finditer(normalize(text))})
+    """Years (1800-2099) a passage names; a decade ("1990s") gives its first year.
+
+    Numbers inside identifiers (DOI, ISSN, ISBN: "10.24833/2071-8160-2023") are not years.
+    """
+    norm = _NUMBER_RUN.sub(
+        lambda m: " " * len(m.group(0)) if _is_code(m.group(0)) else m.group(0), normalize(text)
+    )
+    return sorted({int(m.group(1)) for m in _YEARS.finditer(norm)})
 
 
 _Y = r"(1[89]\d\d|20\d\d)"
