@@ -45,45 +45,25 @@ def test_report_shows_the_verdict_periods_dimensions_and_sources(assessment, htm
     assert ">NA<" in html  # missing criteria are shown as NA, not 0
 
 
-def test_cli_report_writes_html_and_refuses_pdf(tmp_path):
+def _report_cli(*args):
+    """``allyscope report IRN RUS ...`` in a subprocess."""
     import subprocess
     import sys
 
-    out = tmp_path / "r.html"
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "allyscope",
-            "report",
-            "IRN",
-            "RUS",
-            "--years",
-            "2020-2025",
-            "--output",
-            str(out),
-        ],
+    return subprocess.run(
+        [sys.executable, "-m", "allyscope", "report", "IRN", "RUS", *args],
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+def test_cli_report_writes_html_and_refuses_pdf(tmp_path):
+    out = tmp_path / "r.html"
+    run = _report_cli("--years", "2020-2025", "--output", str(out))
     assert run.returncode == 0, run.stderr
     assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
-    bad = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "allyscope",
-            "report",
-            "IRN",
-            "RUS",
-            "--output",
-            str(tmp_path / "r.pdf"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    bad = _report_cli("--output", str(tmp_path / "r.pdf"))
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
 
 
@@ -119,3 +99,85 @@ def test_report_charts_render_in_chromium_offline(html, tmp_path):
         timeout=120,
     )
     assert shot.stat().st_size > 20_000
+
+
+# --- the documents and UN General Debate sections --------------------------------------
+
+# A paragraph of seed 001 ("Iran and Russia: From Potential to Obstruction in Strategic
+# Relations", 2025), quoted as a fixture, and two sentences on other pairs.
+SEED_001_TRADE = (
+    "For instance, Russian exports to Iran increased from $770 million in 2011 to $1.58 "
+    "billion in 2022, while Iranian exports to Russia increased from $350 million to $750 "
+    "million over the same period."
+)
+OTHER_PAIR = "France and Germany signed a treaty of friendship and cooperation in 1963."
+PAIR_SECURITY = (
+    "Russia has supplied Iran with S-300 air defence missiles, and the two armies held "
+    "joint naval exercises in the Caspian Sea."
+)
+
+
+@pytest.fixture(scope="module")
+def read_result(tmp_path_factory):
+    from allyscope.documents import read
+
+    d = tmp_path_factory.mktemp("docs")
+    (d / "seed.txt").write_text(
+        "\n\n".join([SEED_001_TRADE, OTHER_PAIR, PAIR_SECURITY]), encoding="utf-8"
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ALLYSCOPE_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield read(d, method="lexicon", check_claims=True)
+
+
+def test_dyad_evidence_keeps_the_passages_on_the_pair(read_result):
+    from allyscope.documents.evidence import dyad_evidence
+
+    ev = dyad_evidence(read_result, 630, 365)
+    texts = {i["text"] for i in ev["items"]}
+    assert SEED_001_TRADE in texts and PAIR_SECURITY in texts and OTHER_PAIR not in texts
+    for i in ev["items"]:
+        assert {"IRN", "RUS"} & set(i["states"]) and i["dimension"] != "none"
+        assert i["source"].startswith("seed.txt, characters ")
+    assert sum(sum(c.values()) for c in ev["counts"].values()) == len(ev["items"])
+    assert sum(ev["framing"].values()) == len(ev["items"])
+    assert ev["documents"][0]["items"] == len(ev["items"]) and ev["passages"] == 3
+    trade = next(i for i in ev["items"] if i["text"] == SEED_001_TRADE)
+    assert trade["date"] == 2022 and trade["years"] == [2011, 2022]
+    assert ev["reliability"] == {}  # the keyword coder has no measured agreement here
+    verdicts = {(c["year"], c["from"], c["to"]): c["verdict"] for c in ev["claims"]}
+    assert verdicts[(2011, "RUS", "IRN")] == "inconsistent"
+    assert verdicts[(2011, "IRN", "RUS")] == "consistent"
+    assert verdicts[(2022, "RUS", "IRN")] == "unverifiable"
+
+
+def test_report_renders_documents_and_general_debate_sections(assessment, read_result):
+    from allyscope.documents.corpus import corpus_view
+    from allyscope.documents.evidence import dyad_evidence
+
+    ev = dyad_evidence(read_result, 630, 365)
+    spoken = corpus_view("ungd", "IRN", "RUS", years=range(2012, 2016), method="lexicon")
+    page = render_report(assessment, evidence=ev, corpus=spoken.to_dicts())
+    assert "<h2>What the documents say</h2>" in page
+    assert "<h2>How each spoke of the other in the UN General Debate</h2>" in page
+    for i in ev["items"]:
+        assert f"<td>{i['id']}</td>" in page
+    assert 'inconsistent</td><td class="num">$3,599m' in page  # COW trade 4.0, 2011 flow2
+    assert "covers 1870-2014" in page  # the coverage end of the unverifiable claims
+    named = spoken.filter(spoken["mentions"] > 0)
+    assert page.count("<td>RUS</td>") + page.count("<td>IRN</td>") >= named.height
+    plain = render_report(assessment)
+    assert "<h2>What the documents say</h2>" not in plain
+    assert "<h2>How each spoke of the other" not in plain
+
+
+def test_cli_report_documents_bad_input(tmp_path):
+    def run(*extra):
+        return _report_cli("--years", "2014", "-o", str(tmp_path / "r.html"), *extra)
+
+    missing = run("--documents", str(tmp_path / "nowhere.txt"), "--coder", "lexicon")
+    assert missing.returncode != 0 and missing.stderr.count("\n") == 1
+    assert "nowhere.txt" in missing.stderr
+    bad = run("--coder", "magic")
+    assert bad.returncode == 2 and "--coder" in bad.stderr
+    assert not (tmp_path / "r.html").exists()

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from allyscope.cli.render import check_format, note, print_csv, print_view
 from allyscope.errors import InvalidInputError
 
+if TYPE_CHECKING:
+    from allyscope.documents.reader import ReadResult
+
 EXPORT_SUFFIX = {"qdpx": ".qdpx", "matrix": ".csv", "evidence": ".yaml"}
 
 
-def _progress_read(paths: list[str], **kwargs: Any):
+def progress_read(paths: list[str], **kwargs: Any) -> ReadResult:
+    """``allyscope.read(paths, **kwargs)`` with progress bars on a terminal."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -100,7 +104,7 @@ def read(
         raise InvalidInputError("name files or folders to read, or use --corpus ungd --states A,B")
     if export is not None and export not in EXPORT_SUFFIX:
         raise InvalidInputError(f"unknown export {export!r}; use one of {', '.join(EXPORT_SUFFIX)}")
-    result = _progress_read(
+    result = progress_read(
         paths, check_claims=check_claims, method=coder, codebook=codebook, tolerance=tolerance
     )
     d = result.as_dict()

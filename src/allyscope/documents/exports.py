@@ -126,15 +126,17 @@ def qdpx_bytes(result: ReadResult, project: str = "allyscope") -> bytes:
 
 def matrix_rows(result: ReadResult) -> tuple[list[str], list[list[object]]]:
     """Header and rows of the passage x code 0/1 matrix."""
+    from allyscope.documents.reader import iso3_by_ccode
+
     codes = [(f.name, v.name) for f in result.codebook.families for v in f.values]
-    iso = sorted({i for cp in result.passages for i in cp.as_dict(_iso())["iso3"]})
+    iso_map = iso3_by_ccode()
+    iso = sorted({iso_map.get(c, str(c)) for cp in result.passages for c in cp.states})
     header = (
         ["passage", "doc", "start", "end", "lang"]
         + [f"{f}:{v}" for f, v in codes]
         + [f"state:{i}" for i in iso]
     )
     rows = []
-    iso_map = _iso()
     for cp in result.passages:
         p = cp.passage
         mentioned = {iso_map.get(c, str(c)) for c in cp.states}
@@ -146,31 +148,24 @@ def matrix_rows(result: ReadResult) -> tuple[list[str], list[list[object]]]:
     return header, rows
 
 
-def _iso() -> dict[int, str]:
-    from allyscope.documents.reader import _iso3
-
-    return _iso3()
-
-
 def evidence_yaml(result: ReadResult) -> str:
     """The passages as candidate evidence items (YAML), for a case file."""
     from ruamel.yaml import YAML
 
-    names = {d.id: d.name for d in result.documents}
-    items = []
-    for cp in result.passages:
-        d = cp.as_dict(_iso())
-        items.append(
-            {
-                "id": d["id"],
-                "statement": d["text"],
-                "source": f"{names.get(d['doc'], d['doc'])}, characters {d['start']}-{d['end']}",
-                "date": str(max(d["years"])) if d["years"] else "",
-                "note": f"coded {d['dimension']} / {d['role']} / {d['framing']} by allyscope "
-                f"({result.method}); states {', '.join(d['iso3']) or 'none'}; add likelihoods "
-                "or a test before using it in a case",
-            }
-        )
+    from allyscope.documents.evidence import evidence_items
+
+    items = [
+        {
+            "id": i["id"],
+            "statement": i["text"],
+            "source": i["source"],
+            "date": str(i["date"]) if i["date"] is not None else "",
+            "note": f"coded {i['dimension']} / {i['role']} / {i['framing']} by allyscope "
+            f"({result.method}); states {', '.join(i['states']) or 'none'}; add likelihoods "
+            "or a test before using it in a case",
+        }
+        for i in evidence_items(result)
+    ]
     buf = io.StringIO()
     y = YAML()
     y.width = 100

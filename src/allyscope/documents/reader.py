@@ -93,7 +93,7 @@ class ReadResult:
         }
 
     def as_dict(self) -> dict[str, Any]:
-        iso3 = _iso3()
+        iso3 = iso3_by_ccode()
         return {
             "documents": [
                 {**d.as_dict(), "n_passages": self.doc_passages.get(d.id, 0)}
@@ -106,7 +106,8 @@ class ReadResult:
         }
 
 
-def _iso3() -> dict[int, str]:
+def iso3_by_ccode() -> dict[int, str]:
+    """COW code -> ISO3 code of the states that have one."""
     from allyscope.states.table import state_table
 
     t = state_table()

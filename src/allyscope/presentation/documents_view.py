@@ -7,7 +7,8 @@ from typing import Any
 MAX_PASSAGES = 40
 
 
-def _money(v: float | None, unit: str) -> str:
+def money(v: float | None, unit: str) -> str:
+    """A claim's value as written for readers: $770m for 770000000 USD."""
     if v is None:
         return "NA"
     if unit == "USD":
@@ -52,7 +53,7 @@ def rich_view(d: dict[str, Any]) -> list[Any]:
                 c["from"] or "",
                 c["to"] or "",
                 c["verdict"] or "not checked",
-                _money(c["data_value"], c["unit"]),
+                money(c["data_value"], c["unit"]),
                 f"{where}; {c['note']}".strip("; "),
             )
         out.append(ct)
@@ -99,7 +100,7 @@ def markdown_view(d: dict[str, Any]) -> str:
         ]
         lines += [
             f"| {c['text']} | {c['year'] or 'NA'} | {c['from'] or ''} | {c['to'] or ''} | "
-            f"{c['verdict'] or 'not checked'} | {_money(c['data_value'], c['unit'])} | {c['note']} |"
+            f"{c['verdict'] or 'not checked'} | {money(c['data_value'], c['unit'])} | {c['note']} |"
             for c in d["claims"]
         ]
     if d["skipped"]:

@@ -5,6 +5,11 @@ plotly div. Charts: the type of the relationship per year on the ladder with the
 shaded and the registry events marked; one chart per dimension with its indicators (missing
 years are gaps, never zeros; each trace names its source coverage); who depends on whom.
 Tables: drivers and obstacles per period, the criteria per year, events and sources.
+
+Two optional sections render what the documents layer computed: what given documents say
+about the pair (:func:`allyscope.documents.evidence.dyad_evidence`: coded passages, counts,
+claims checked against the data) and how each state spoke of the other in the UN General
+Debate (:func:`allyscope.documents.corpus.corpus_view` rows).
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ COLOURS = {
     "strategic_partnership": "#2b83ba",
     "alliance": "#313695",
 }
+#: Coded passages listed in the documents section (all are counted).
+MAX_ITEMS = 60
 #: Indicators drawn per dimension (all are values in the assessment dict).
 CHARTED = {
     "diplomatic": ("ideal_closeness_pct", "un_agree_pct", "third_opposition"),
@@ -154,10 +161,48 @@ def _asymmetry(d: dict[str, Any]) -> str:
     return _fig_html(fig)
 
 
-def render_report(d: dict[str, Any]) -> str:
-    """The report as one HTML string from an assessment dict (``Assessment.as_dict()``)."""
+def _corpus_chart(rows: list[dict[str, Any]]) -> str:
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for speaker in sorted({r["speaker"] for r in rows}):
+        mine = [r for r in rows if r["speaker"] == speaker]
+        target = mine[0]["target"]
+        fig.add_trace(
+            go.Scatter(
+                x=[r["year"] for r in mine],
+                y=[r["mention_share"] for r in mine],
+                mode="lines+markers",
+                connectgaps=False,
+                name=f"{speaker} on {target}: share of its passages naming {target}",
+                customdata=[[r["mentions"], r["passages"], r["tone"]] for r in mine],
+                hovertemplate="%{x}: %{customdata[0]} of %{customdata[1]} passages"
+                "<br>tone %{customdata[2]}<extra>" + speaker + "</extra>",
+            )
+        )
+    fig.update_layout(
+        height=300,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        legend={"orientation": "h", "y": -0.25},
+        yaxis={"tickformat": ".0%"},
+    )
+    return _fig_html(fig)
+
+
+def render_report(
+    d: dict[str, Any],
+    evidence: dict[str, Any] | None = None,
+    corpus: list[dict[str, Any]] | None = None,
+) -> str:
+    """The report as one HTML string from an assessment dict (``Assessment.as_dict()``).
+
+    ``evidence``: :func:`allyscope.documents.evidence.dyad_evidence` of documents read for
+    the report; ``corpus``: rows of :func:`allyscope.documents.corpus.corpus_view`.
+    """
     import jinja2
     import plotly.offline
+
+    from allyscope.presentation.documents_view import money
 
     meta = {i["name"]: i for i in d["indicators"]}
     env = jinja2.Environment(
@@ -168,6 +213,7 @@ def render_report(d: dict[str, Any]) -> str:
         ),
         autoescape=jinja2.select_autoescape(default=True),
     )
+    env.filters["money"] = money
     periods = [f"{p['start']}-{p['end']}" for p in d["periods"]]
     return env.get_template("report.html.j2").render(
         d=d,
@@ -178,4 +224,8 @@ def render_report(d: dict[str, Any]) -> str:
         periods=periods,
         colours=COLOURS,
         criteria=CRITERIA,
+        evidence=evidence,
+        corpus=corpus,
+        corpus_chart=_corpus_chart(corpus) if corpus else None,
+        max_items=MAX_ITEMS,
     )
