@@ -251,3 +251,48 @@ def third_comovement(ctx: IndicatorContext) -> pl.Series:
         pl.when(pl.col("da").is_not_null() & pl.col("db").is_not_null()).then(corr)
     ).to_series()
     return r.fill_nan(None).alias("third_comovement")
+
+
+# ---- what each says of the other in the UN General Debate (bundled speeches of 20 states)
+
+UNGD = ("ungd_mentions",)
+
+
+def _ungd_table() -> pl.DataFrame:
+    return load("ungd_mentions").with_columns(
+        share=pl.col("mentions").cast(pl.Float64) / pl.col("passages").cast(pl.Float64)
+    )
+
+
+def _ungd_share(ctx: IndicatorContext, reverse: bool) -> pl.Series:
+    speaker, target = ("b", "a") if reverse else ("a", "b")
+    table = ctx.cached("ungd_mentions", _ungd_table)
+    return ctx.lookup(table, [speaker, target, "year"], ["ccode1", "ccode2", "year"], "share")
+
+
+@indicator(
+    "ungd_salience_ab",
+    "diplomatic",
+    UNGD,
+    (1946, 2024),
+    0,
+    "share 0-1",
+    "share of a's UN General Debate passages that name b (null where the bundled corpus, "
+    "20 states, has no speech by a that year); attention, friendly or hostile",
+)
+def ungd_salience_ab(ctx: IndicatorContext) -> pl.Series:
+    return _ungd_share(ctx, reverse=False).alias("ungd_salience_ab")
+
+
+@indicator(
+    "ungd_salience_ba",
+    "diplomatic",
+    UNGD,
+    (1946, 2024),
+    0,
+    "share 0-1",
+    "share of b's UN General Debate passages that name a (null where the bundled corpus, "
+    "20 states, has no speech by b that year); attention, friendly or hostile",
+)
+def ungd_salience_ba(ctx: IndicatorContext) -> pl.Series:
+    return _ungd_share(ctx, reverse=True).alias("ungd_salience_ba")
