@@ -1,11 +1,13 @@
 """The aggregation query, written once as SQL and rendered for each engine's dialect.
 
 One pass over the input: every row is parsed (date, actors, event type, the dataset's own
-quad class and Goldstein-type score), joined to small lookup tables built in Python
-(actor value and year -> COW code; event code or text -> quad class and Goldstein score),
-checked, and counted. A row that cannot be counted keeps only its reason (and, for an
-unknown actor or event, the raw value), so every row lands in exactly one group: counted
-events per directed dyad, period and quad class, or skipped rows per reason.
+quad class and Goldstein-type score) and its values are replaced by their rows in small
+lookup tables built in Python (actor value -> COW code, with the years it switches; event
+code or text -> quad class and Goldstein score); the rows are counted per distinct
+combination of these row ids and period (:func:`keyed_sql`). Each combination is then
+checked once and its rows counted: a row that cannot be counted keeps only its reason
+(and, for an unknown actor or event, the value), so every row lands in exactly one group:
+counted events per directed dyad, period and quad class, or skipped rows per reason.
 
 Formats whose actors are free text (ICEWS country names, ICEWS14 actor names) or whose
 event types are texts (ICEWS14) first run :func:`vocabulary_sql`, which lists the distinct
