@@ -187,6 +187,50 @@ def test_month_rows_sum_to_year_rows(sample_year):
     assert_frame_equal(summed.sort("ccode1", "ccode2", "year"), year, check_exact=False)
 
 
+def _same_aggregate(a: events.EventAggregate, b: events.EventAggregate) -> None:
+    assert_frame_equal(a.table, b.table, check_exact=False, rel_tol=1e-9)
+    for key in set(a.metadata) - {"seconds", "engine"}:
+        assert a.metadata[key] == b.metadata[key], key
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "polars"])
+def test_preaggregation_equals_checking_every_row(tmp_path, engine):
+    """Counting distinct combinations first gives the row-by-row table and accounting,
+    also for actors whose state depends on the year (Germany: 260 in 1960, 255 in 1995),
+    months, a missing date and an event text not in the tables."""
+    s = load("icews_events")
+    german = s.filter(
+        pl.col("subject").str.ends_with("_(Germany)")
+        & pl.col("object").is_in(["France", "Government_(France)", "Head_of_Government_(France)"])
+    )
+    assert german.height >= 4
+    shifted = [
+        german.with_columns(date=pl.date(y, 6, 1 + i % 28))
+        for i, y in enumerate((1960, 1975, 1995))
+    ]
+    odd = german.head(3).with_columns(
+        date=pl.Series([None, german["date"][1], german["date"][2]], dtype=pl.Date),
+        relation=pl.Series(["x", "Not_a_CAMEO_event", "Not_a_CAMEO_event"]),
+    )
+    p = tmp_path / "years.parquet"
+    pl.concat([s, *shifted, odd]).write_parquet(p)
+    for by in ("year", "month"):
+        pre = events.aggregate(p, input_format="icews14", engine=engine, by=by)
+        rows = events.aggregate(p, input_format="icews14", engine=engine, by=by, preaggregate=False)
+        _same_aggregate(pre, rows)
+        m = pre.metadata
+        assert m["skipped"]["bad_date"] == 1
+        assert m["skipped"]["event_unknown"] == 2
+        assert m["unknown_event_values"] == [{"value": "Not_a_CAMEO_event", "rows": 2}]
+        obama = int((s["subject"] == "Barack_Obama").sum())  # a person: unmatched, by name
+        assert m["unmatched_actor_values"]["source"][0] == {"value": "Barack_Obama", "rows": obama}
+        t = pre.table.filter(pl.col("ccode2") == 220)
+        assert set(t.filter(pl.col("year") == 1960)["ccode1"]) == {260}
+        assert set(t.filter(pl.col("year") == 1995)["ccode1"]) == {255}
+        counted = t.filter(pl.col("year").is_in([1960, 1975, 1995]))["events"].sum()
+        assert counted == 3 * german.height
+
+
 # ------------------------------------------------------------------ formats and bad rows
 
 

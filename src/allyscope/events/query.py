@@ -1,11 +1,13 @@
 """The aggregation query, written once as SQL and rendered for each engine's dialect.
 
 One pass over the input: every row is parsed (date, actors, event type, the dataset's own
-quad class and Goldstein-type score), joined to small lookup tables built in Python
-(actor value and year -> COW code; event code or text -> quad class and Goldstein score),
-checked, and counted. A row that cannot be counted keeps only its reason (and, for an
-unknown actor or event, the raw value), so every row lands in exactly one group: counted
-events per directed dyad, period and quad class, or skipped rows per reason.
+quad class and Goldstein-type score) and its values are replaced by their rows in small
+lookup tables built in Python (actor value -> COW code, with the years it switches; event
+code or text -> quad class and Goldstein score); the rows are counted per distinct
+combination of these row ids and period (:func:`keyed_sql`). Each combination is then
+checked once and its rows counted: a row that cannot be counted keeps only its reason
+(and, for an unknown actor or event, the value), so every row lands in exactly one group:
+counted events per directed dyad, period and quad class, or skipped rows per reason.
 
 Formats whose actors are free text (ICEWS country names, ICEWS14 actor names) or whose
 event types are texts (ICEWS14) first run :func:`vocabulary_sql`, which lists the distinct
@@ -20,7 +22,7 @@ Spark SQL, which the engine-equality tests check.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from allyscope.events.engines import Engine
@@ -30,7 +32,7 @@ TAB = "\t"
 #: Roles read from the input as text.
 TEXT_ROLES = ("source", "target", "source_cow", "target_cow", "event", "quad")
 #: Lookup tables the main query joins (built by allyscope.events.aggregate.lookups).
-LOOKUPS = ("lk_actor", "lk_cow", "lk_event", "lk_quad")
+LOOKUPS = ("lk_actor", "lk_cow", "lk_event", "lk_quad")  # and each one's ``_ids`` (value -> id)
 #: Plausible event years; a date outside them counts as a bad date.
 FIRST_YEAR = 1800
 
@@ -142,6 +144,80 @@ def _parsed(engine: Engine, inp: Input, date_kind: str, by_month: bool, where: s
     return f"SELECT {', '.join(TEXT_ROLES)}, d, g, n_fields, {period} FROM ({p}) p"
 
 
+def keyed_sql(
+    engine: Engine,
+    inp: Input,
+    fmt: Format,
+    by_month: bool,
+    where: str | None,
+    dates: bool,
+    preaggregate: bool = True,
+    listed: Collection[str] = (),
+) -> str:
+    """Rows with their values replaced by lookup ids, counted per distinct combination.
+
+    Columns: ``sk``/``tk`` (source and target: ``lk_actor.id``), ``sck``/``tck`` (POLECAT's
+    COW columns: ``lk_cow.id``), ``ek`` (event: ``lk_event.id``, or ``lk_quad.id`` for a
+    dataset's own quad class); for a value no lookup lists, its id is null and its raw text
+    is kept (``source``, ``target``, ``source_cow``, ``target_cow``, ``ev_raw``; always
+    null for the roles in ``listed``, whose lookups list every value of the input). Then
+    ``year`` (``month``), ``n_fields`` and per combination ``n`` (rows), ``g_sum``/``g_n``
+    (sum and count of the file's own score) and ``d0``/``d1`` (first and last day, null
+    unless ``dates``). Grouping on small integer ids is cheap, and the checks of
+    :func:`aggregate_sql` then run once per combination instead of once per row. A bad
+    date is a null year. ``preaggregate`` False: one combination per row (``n`` = 1).
+    """
+    p = _parsed(engine, inp, fmt.date_kind, by_month, where)
+    own_quad = "quad" in fmt.roles
+    text = engine.text_type
+    lookups = [("sk", "source", "lk_actor"), ("tk", "target", "lk_actor")]
+    if fmt.actor_kind == "polecat":
+        lookups += [("sck", "source_cow", "lk_cow"), ("tck", "target_cow", "lk_cow")]
+    lookups.append(("ek", "quad" if own_quad else "event", "lk_quad" if own_quad else "lk_event"))
+    keys: dict[str, str] = {}  # name -> per-row expression; grouped on
+    const: dict[str, str] = {}  # name -> the same value for every row
+    joins = []
+    for key, role, table in lookups:
+        joins.append(f"LEFT JOIN {table}_ids {key} ON k.{role} = {key}.v")
+        keys[key] = f"{key}.id"
+        name, value = (
+            ("ev_raw", "COALESCE(k.event, k.quad)") if key == "ek" else (role, f"k.{role}")
+        )
+        if role in listed or (key != "ek" and raw(engine, inp, role) is None):
+            const[name] = f"CAST(NULL AS {text})"
+        else:
+            keys[name] = f"CASE WHEN {key}.id IS NULL THEN {value} END"
+    keys["year"] = "k.year"
+    if by_month:
+        keys["month"] = "k.month"
+    if inp.kind == "lines":
+        keys["n_fields"] = "k.n_fields"
+    else:
+        const["n_fields"] = "0"
+    scored = raw(engine, inp, "goldstein") is not None
+    row_cols = [f"{e} AS {n}" for n, e in keys.items()] + ["k.g", "k.d"]
+    rows = f"SELECT {', '.join(row_cols)} FROM ({p}) k {' '.join(joins)}"
+    out = list(keys) + [f"{e} AS {n}" for n, e in const.items()]
+    if not preaggregate:
+        return (
+            f"SELECT {', '.join(out)}, 1 AS n, g AS g_sum, "
+            "CASE WHEN g IS NULL THEN 0 ELSE 1 END AS g_n, d AS d0, d AS d1 "
+            f"FROM ({rows}) r"
+        )
+    score = (
+        "SUM(g) AS g_sum, COUNT(g) AS g_n" if scored else "CAST(NULL AS DOUBLE) AS g_sum, 0 AS g_n"
+    )
+    days = (
+        "MIN(d) AS d0, MAX(d) AS d1"
+        if dates
+        else "CAST(NULL AS DATE) AS d0, CAST(NULL AS DATE) AS d1"
+    )
+    return (
+        f"SELECT {', '.join(out)}, COUNT(*) AS n, {score}, {days} "
+        f"FROM ({rows}) r GROUP BY {', '.join(keys)}"
+    )
+
+
 def vocabulary_sql(
     engine: Engine,
     inp: Input,
@@ -218,6 +294,8 @@ def aggregate_sql(
     switches: int = 0,
     raw_details: bool = True,
     dates: bool = True,
+    preaggregate: bool = True,
+    listed: Collection[str] = (),
 ) -> str:
     """The aggregation query over ``events`` and the lookups, for one input group.
 
@@ -225,10 +303,16 @@ def aggregate_sql(
     unknown value is reported by its lookup id (``detail_id``) where the lookup lists it,
     else by its text (``detail``), so that the grouping stays on integers. ``dates``
     False leaves out the first and last day (the vocabulary pass already found them).
+
+    Two steps: :func:`keyed_sql` replaces each value by its lookup row (``id``) and, with
+    ``preaggregate`` (the default), counts the rows per distinct combination of ids, raw
+    values of unlisted values, period and field count; the checks, the year-dependent
+    states and the reasons below then run once per combination and sum its rows. With
+    ``preaggregate`` False every row is its own combination (the same result, slower).
     """
-    k = _parsed(engine, inp, fmt.date_kind, by_month, where)
+    k = keyed_sql(engine, inp, fmt, by_month, where, dates, preaggregate, listed)
     polecat = fmt.actor_kind == "polecat"
-    joins = ["LEFT JOIN lk_actor sa ON k.source = sa.v", "LEFT JOIN lk_actor ta ON k.target = ta.v"]
+    joins = ["LEFT JOIN lk_actor sa ON k.sk = sa.id", "LEFT JOIN lk_actor ta ON k.tk = ta.id"]
 
     def by_year(lk: str) -> str:
         """The value's state in the row's year (lk_actor's switch columns, latest first)."""
@@ -240,21 +324,24 @@ def aggregate_sql(
     s_cc, t_cc = by_year("sa"), by_year("ta")
     if polecat:  # POLECAT's own COW column first, its ISO3 column as the fallback
         joins += [
-            "LEFT JOIN lk_cow sc ON k.source_cow = sc.v",
-            "LEFT JOIN lk_cow tc ON k.target_cow = tc.v",
+            "LEFT JOIN lk_cow sc ON k.sck = sc.id",
+            "LEFT JOIN lk_cow tc ON k.tck = tc.id",
         ]
         s_cc, t_cc = f"COALESCE(sc.ccode, {s_cc})", f"COALESCE(tc.ccode, {t_cc})"
     if "quad" in fmt.roles:  # the dataset's own quad class (GDELT QuadClass, POLECAT)
-        joins.append("LEFT JOIN lk_quad q ON k.quad = q.v")
+        joins.append("LEFT JOIN lk_quad q ON k.ek = q.id")
         quad, ev_id = "q.quad", "CAST(NULL AS INTEGER)"
     else:
-        joins.append("LEFT JOIN lk_event e ON k.event = e.v")
+        joins.append("LEFT JOIN lk_event e ON k.ek = e.id")
         quad, ev_id = "e.quad", "e.vid"
-    g = "k.g" if "goldstein" in fmt.roles else "e.goldstein"
+    if "goldstein" in fmt.roles:  # the file's own score, summed per combination
+        gs, gn = "k.g_sum", "k.g_n"
+    else:  # the event type's score, the same for each of the n rows
+        gs, gn = "e.goldstein * k.n", "CASE WHEN e.goldstein IS NULL THEN 0 ELSE k.n END"
 
     def issue(side: str, cc: str, lk: str) -> str:
         """0 a state, 1 missing, 2 unmatched (not in the lookup), 3 several countries."""
-        first = f"WHEN k.{side} IS NULL THEN 1 "
+        first = f"WHEN k.{side} IS NULL AND k.{side[0]}k IS NULL THEN 1 "
         if polecat:  # lists of countries, and the COW column when the ISO3 one is empty
             first = (
                 f"WHEN k.{side} LIKE '%;%' OR k.{side}_cow LIKE '%;%' THEN 3 "
@@ -272,15 +359,15 @@ def aggregate_sql(
     )
     period = "k.year" + (", k.month" if by_month else "")
     j = (
-        "SELECT k.source AS src_raw, k.target AS tgt_raw, COALESCE(k.event, k.quad) AS ev_raw, "
-        f"k.d, k.n_fields, {period}, {s_cc} AS s_cc, {t_cc} AS t_cc, "
+        "SELECT COALESCE(k.source, sa.v) AS src_raw, COALESCE(k.target, ta.v) AS tgt_raw, "
+        f"k.ev_raw, k.n, k.d0, k.d1, k.n_fields, {period}, {s_cc} AS s_cc, {t_cc} AS t_cc, "
         f"{issue('source', s_cc, 'sa')} AS s_issue, {issue('target', t_cc, 'ta')} AS t_issue, "
-        f"sa.vid AS s_id, ta.vid AS t_id, {ev_id} AS e_id, {quad} AS qv, {g} AS gv "
+        f"sa.vid AS s_id, ta.vid AS t_id, {ev_id} AS e_id, {quad} AS qv, {gs} AS gs, {gn} AS gn "
         f"FROM ({k}) k {' '.join(joins)}"
     )
     reason = (
         f"CASE WHEN {bad_fields} THEN 1 "
-        f"WHEN j.d IS NULL OR j.year < {FIRST_YEAR} OR j.year > {last_year} THEN 2 "
+        f"WHEN j.year IS NULL OR j.year < {FIRST_YEAR} OR j.year > {last_year} THEN 2 "
         "WHEN j.s_issue > 0 THEN 2 + j.s_issue "
         "WHEN j.t_issue > 0 THEN 5 + j.t_issue "
         "WHEN j.qv IS NULL THEN 9 "
@@ -304,14 +391,18 @@ def aggregate_sql(
         "quad": "CASE WHEN reason = 0 THEN qv END",
     }
     inner = ", ".join(f"{expr} AS {name}" for name, expr in keys.items())
-    inner += f", CASE WHEN reason = 0 THEN gv END AS g, CASE WHEN {valid} THEN d END AS dv"
+    inner += (
+        ", n, CASE WHEN reason = 0 THEN gs END AS gs, CASE WHEN reason = 0 THEN gn ELSE 0 END AS gn"
+        f", CASE WHEN {valid} THEN d0 END AS dv0, CASE WHEN {valid} THEN d1 END AS dv1"
+    )
     names = ", ".join(keys)
     days = (
-        "MIN(dv) AS first_day, MAX(dv) AS last_day"
+        "MIN(dv0) AS first_day, MAX(dv1) AS last_day"
         if dates
         else "CAST(NULL AS DATE) AS first_day, CAST(NULL AS DATE) AS last_day"
     )
     return (
-        f"SELECT {names}, COUNT(*) AS n, SUM(g) AS g_sum, COUNT(g) AS g_n, {days} "
+        f"SELECT {names}, CAST(SUM(n) AS BIGINT) AS n, SUM(gs) AS g_sum, "
+        f"CAST(SUM(gn) AS BIGINT) AS g_n, {days} "
         f"FROM (SELECT {inner} FROM ({r}) r) x GROUP BY {names}"
     )
