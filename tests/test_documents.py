@@ -642,3 +642,46 @@ def test_coder_agreement_with_the_gold_set_cross_validated():
         kappa, _ = cross_validated_kappa(ts, fam, meta["C"][fam], meta["phrase_weight"][fam])
         assert kappa == pytest.approx(meta["chosen_cv10_kappa"][fam], abs=0.02)
         assert kappa >= floor, (fam, kappa)
+
+
+# --- reference lists --------------------------------------------------------------------
+
+# Two entries of seed 001's reference list, quoted as fixtures
+SEED_001_REFERENCES = [
+    "Katz, Mark N (2023), “Iran-Russia Alliance: Opportunities, Limits, and Conflict in the "
+    "Middle East”, Atlantic Council, Availble at: https://www.atlanticcouncil.org/event/"
+    "iran-russia-alliance/,(Accessed on: 2/11/2023).",
+    "Hetou, Ghaidaa (2018), The Syrian Conflict: The Role of Russia, Iran and the US in a "
+    "Global Crisis, Routledge India.",
+]
+
+
+def test_reference_entries_get_the_fallback_codes_without_embedding(cache):
+    from allyscope.documents.references import TRIGGER, is_reference
+
+    assert all(is_reference(t) for t in SEED_001_REFERENCES)
+    # sentences citing resolutions by year are not references (UN speeches are full of them)
+    assert not is_reference(
+        "Consequently, Iraq's full compliance with Security Council resolution 687 (1991) "
+        "is the rightful expectation of the international community."
+    )
+    assert not is_reference(SEED_001_TRADE)
+    assert not any(is_reference(t) for t in gold_passages()["text"].to_list())
+    coder = Coder(method="embedding")
+    calls = []
+    coder.embed = lambda texts, progress=None: (
+        calls.append(list(texts))
+        or Coder.embed(  # type: ignore[method-assign]
+            coder, texts, progress
+        )
+    )
+    codes = coder.code([SEED_001_REFERENCES[0], SEED_001_TRADE, SEED_001_REFERENCES[1]], ["en"] * 3)
+    assert calls == [[SEED_001_TRADE]]  # only the passage that is not a reference is embedded
+    for i in (0, 2):
+        assert {f: c.value for f, c in codes[i].items()} == {
+            "dimension": "none",
+            "role": "neutral",
+            "framing": "none",
+        }
+        assert codes[i]["dimension"].triggers == (TRIGGER,)
+    assert codes[1]["dimension"].value == "economic"

@@ -14,6 +14,9 @@ Two methods:
   plus ``bias`` for the fallback value (``none``/``neutral``); ``lam`` and ``bias`` are
   fitted on the gold set's development half (``coder_params.json``).
 
+Entries of a reference list (:mod:`allyscope.documents.references`) are not coded by
+topic: they get each family's fallback code and are not embedded.
+
 The code is the value with the highest score. Every code carries all values' scores and
 the words and seed phrase that triggered it (the keywords found for the value and the
 value's seed phrase nearest to the passage).
@@ -33,6 +36,8 @@ import numpy as np
 
 from allyscope.documents.codebook import LANGS, Codebook, keyword_pattern, load_codebook
 from allyscope.documents.normalize import fold
+from allyscope.documents.references import TRIGGER as REFERENCE_TRIGGER
+from allyscope.documents.references import is_reference
 from allyscope.errors import DataError, InvalidInputError
 
 METHODS = ("embedding", "lexicon")
@@ -207,7 +212,22 @@ class Coder:
         langs: Sequence[str],
         progress: Callable[[int], None] | None = None,
     ) -> list[dict[str, Code]]:
-        """One ``{family: Code}`` per passage."""
+        """One ``{family: Code}`` per passage.
+
+        Reference-list entries (:func:`~allyscope.documents.references.is_reference`) get
+        each family's fallback code without being embedded.
+        """
+        refs = [i for i, t in enumerate(texts) if is_reference(t)]
+        if refs:
+            ref_set = set(refs)
+            keep = [i for i in range(len(texts)) if i not in ref_set]
+            coded = self.code([texts[i] for i in keep], [langs[i] for i in keep], progress)
+            if progress is not None:
+                progress(len(refs))
+            out_all: list[dict[str, Code]] = [self._reference_codes() for _ in texts]
+            for i, c in zip(keep, coded, strict=True):
+                out_all[i] = c
+            return out_all
         hits = [self.keyword_hits(t, lg) for t, lg in zip(texts, langs, strict=True)]
         if self.method == "lexicon":
             if progress is not None:
@@ -244,6 +264,17 @@ class Coder:
                 }
                 out[i][fam.name] = Code(best, scores, tuple(triggers))
         return out
+
+    def _reference_codes(self) -> dict[str, Code]:
+        """Each family's fallback code, for a reference-list entry."""
+        return {
+            f.name: Code(
+                f.fallback,
+                {n: 1.0 if n == f.fallback else 0.0 for n in f.names},
+                (REFERENCE_TRIGGER,),
+            )
+            for f in self.codebook.families
+        }
 
     def _lexicon(self, family: str, hits: dict[str, list[str]]) -> Code:
         fam = self.codebook.family(family)
