@@ -660,6 +660,11 @@ def test_reference_entries_get_the_fallback_codes_without_embedding(cache):
     from allyscope.documents.references import TRIGGER, is_reference
 
     assert all(is_reference(t) for t in SEED_001_REFERENCES)
+    assert is_reference(  # seed 001: two authors, no comma before the year
+        "Hansjörg Blöchliger and Olivier Durand-Lasserve (2018), “The Drivers of Regional "
+        "Growth in Russia: A Baseline Model with Applications”, OECD Economics Department "
+        "Working Papers, ( doi:10.1787/9279f6c3-en.)."
+    )
     # sentences citing resolutions by year are not references (UN speeches are full of them)
     assert not is_reference(
         "Consequently, Iraq's full compliance with Security Council resolution 687 (1991) "
