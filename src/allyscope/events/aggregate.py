@@ -549,25 +549,33 @@ def lookups(eng: Engine, inp: Input, fmt: Format, where: str | None, last_year: 
             & pl.all_horizontal([pl.col(c).is_null() for c in switch] or [pl.lit(True)]),
         ),
         "lk_cow": (["ccode"], pl.lit(True)),
-        "lk_event": (["quad", "goldstein"], pl.col("quad").is_not_null()),
+        "lk_event": (["quad"], pl.col("quad").is_not_null()),
         "lk_quad": (["quad"], pl.lit(True)),
     }
+    carry = {"lk_actor": ["issue"], "lk_event": ["goldstein"]}  # read per row as well
     for name, (same, merge) in alike.items():
-        out.tables[f"{name}_ids"], out.tables[name] = _ids(out.tables[name], same, merge)
+        out.tables[f"{name}_ids"], out.tables[name] = _ids(
+            out.tables[name], same, merge, carry.get(name, [])
+        )
+    # the event type's score is summed per combination, not read per group
+    out.tables["lk_event"] = out.tables["lk_event"].drop("goldstein")
     out.switches = len(switch)
     out.raw_details = not free_actors or not free_events
     out.listed = (("source", "target") if free_actors else ()) + (("event",) if free_events else ())
     return out
 
 
-def _ids(t: pl.DataFrame, same: list[str], merge: pl.Expr) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _ids(
+    t: pl.DataFrame, same: list[str], merge: pl.Expr, carry: list[str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """A lookup as (value -> ``id``), read per row, and (``id`` -> its columns), read per group.
 
     Values the checks treat alike share an id: those ``merge`` selects, with the same
     ``same`` columns (Police_(Iran) and Iran: a state in every year, 630), which never
     need their own text in the metadata; every other value has its own id. Fewer ids, fewer
     distinct combinations for :func:`~allyscope.events.query.keyed_sql` to count. Ids are
-    numbered in sorted order, the same for every engine.
+    numbered in sorted order, the same for every engine. ``carry``: columns read per row
+    too (the actor's issue, the event type's score).
     """
     t = t.with_row_index("_row").with_columns(_m=merge.fill_null(False))
     keys = [pl.when(pl.col("_m")).then(pl.col(c)).alias(f"_k_{c}") for c in same]
@@ -578,7 +586,7 @@ def _ids(t: pl.DataFrame, same: list[str], merge: pl.Expr) -> tuple[pl.DataFrame
     t = t.join(ids, on=names, how="left", nulls_equal=True).with_columns(
         pl.col("id").cast(pl.Int32)
     )
-    scan = t.select("v", "id").sort("v")
+    scan = t.select("v", "id", *carry).sort("v")
     shared = [c for c in ("v", "vid") if c in t.columns]
     by_id = (
         t.sort("_row")

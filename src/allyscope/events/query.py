@@ -162,8 +162,8 @@ def keyed_sql(
     is kept (``source``, ``target``, ``source_cow``, ``target_cow``, ``ev_raw``; always
     null for the roles in ``listed``, whose lookups list every value of the input). Then
     ``year`` (``month``), ``n_fields`` and per combination ``n`` (rows), ``g_sum``/``g_n``
-    (sum and count of the file's own score) and ``d0``/``d1`` (first and last day, null
-    unless ``dates``). Grouping on small integer ids is cheap, and the checks of
+    (sum and count of the file's own score, else the event type's) and ``d0``/``d1`` (first
+    and last day, null unless ``dates``). Grouping on small integer ids is cheap, and the checks of
     :func:`aggregate_sql` then run once per combination instead of once per row. A bad
     date is a null year. ``preaggregate`` False: one combination per row (``n`` = 1).
     """
@@ -171,22 +171,33 @@ def keyed_sql(
     own_quad = "quad" in fmt.roles
     text = engine.text_type
     lookups = [("sk", "source", "lk_actor"), ("tk", "target", "lk_actor")]
-    if fmt.actor_kind == "polecat":
+    polecat = fmt.actor_kind == "polecat"
+    if polecat:
         lookups += [("sck", "source_cow", "lk_cow"), ("tck", "target_cow", "lk_cow")]
     lookups.append(("ek", "quad" if own_quad else "event", "lk_quad" if own_quad else "lk_event"))
+    # an actor value that is missing, unmatched or several countries in every year decides
+    # the row's reason on its own (POLECAT excepted: its COW column may still name a state),
+    # so the values checked after it need not be kept apart
+    settled = {
+        "sk": [],
+        "tk": [] if polecat else ["(sk.id IS NULL OR sk.issue > 0)"],
+    }
+    settled["ek"] = [] if polecat else [*settled["tk"], "(tk.id IS NULL OR tk.issue > 0)"]
     keys: dict[str, str] = {}  # name -> per-row expression; grouped on
     const: dict[str, str] = {}  # name -> the same value for every row
     joins = []
     for key, role, table in lookups:
         joins.append(f"LEFT JOIN {table}_ids {key} ON k.{role} = {key}.v")
-        keys[key] = f"{key}.id"
+        before = " OR ".join(settled.get(key, []))
+        keys[key] = f"CASE WHEN {before} THEN NULL ELSE {key}.id END" if before else f"{key}.id"
         name, value = (
             ("ev_raw", "COALESCE(k.event, k.quad)") if key == "ek" else (role, f"k.{role}")
         )
         if role in listed or (key != "ek" and raw(engine, inp, role) is None):
             const[name] = f"CAST(NULL AS {text})"
         else:
-            keys[name] = f"CASE WHEN {key}.id IS NULL THEN {value} END"
+            unset = " OR ".join([*settled.get(key, []), f"{key}.id IS NOT NULL"])
+            keys[name] = f"CASE WHEN {unset} THEN NULL ELSE {value} END"
     keys["year"] = "k.year"
     if by_month:
         keys["month"] = "k.month"
@@ -194,8 +205,12 @@ def keyed_sql(
         keys["n_fields"] = "k.n_fields"
     else:
         const["n_fields"] = "0"
-    scored = raw(engine, inp, "goldstein") is not None
-    row_cols = [f"{e} AS {n}" for n, e in keys.items()] + ["k.g", "k.d"]
+    # the score: the file's own, else the event type's (summed here, so that event types
+    # with the same quad class share an id)
+    own_score = "goldstein" in fmt.roles or own_quad
+    g = "k.g" if own_score else "ek.goldstein"
+    scored = raw(engine, inp, "goldstein") is not None or not own_score
+    row_cols = [f"{e} AS {n}" for n, e in keys.items()] + [f"{g} AS g", "k.d"]
     rows = f"SELECT {', '.join(row_cols)} FROM ({p}) k {' '.join(joins)}"
     out = list(keys) + [f"{e} AS {n}" for n, e in const.items()]
     if not preaggregate:
@@ -334,10 +349,7 @@ def aggregate_sql(
     else:
         joins.append("LEFT JOIN lk_event e ON k.ek = e.id")
         quad, ev_id = "e.quad", "e.vid"
-    if "goldstein" in fmt.roles:  # the file's own score, summed per combination
-        gs, gn = "k.g_sum", "k.g_n"
-    else:  # the event type's score, the same for each of the n rows
-        gs, gn = "e.goldstein * k.n", "CASE WHEN e.goldstein IS NULL THEN 0 ELSE k.n END"
+    gs, gn = "k.g_sum", "k.g_n"  # the file's own score or the event type's, summed per combination
 
     def issue(side: str, cc: str, lk: str) -> str:
         """0 a state, 1 missing, 2 unmatched (not in the lookup), 3 several countries."""
