@@ -180,7 +180,5 @@ TRANSFORMS = {
     "sipri_milex": (["sipri_milex_1948_2023_long.parquet"], _milex),
     "icews_dyadic": (["netify_icews_dyad_year.parquet"], _icews),
     "ungd_speeches": (["ungd_speeches_selected20.parquet"], _ungd),
-
-
     "icews_events": (["icews14_tkg_events.parquet"], _icews_events),
 }

@@ -34,9 +34,10 @@ ROLES = ("driver", "obstacle", "neutral")
 FRAMINGS = ("strategic", "tactical", "none")
 
 
-def evidence_items(result: ReadResult) -> list[dict[str, Any]]:
-    """Every coded passage of ``result`` as an evidence item (see the module docstring)."""
-    d = result.as_dict()
+def evidence_items(result: ReadResult, d: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Every coded passage of ``result`` as an evidence item (see the module docstring);
+    ``d`` is ``result.as_dict()`` when the caller has it already."""
+    d = result.as_dict() if d is None else d
     names = {doc["id"]: doc["name"] for doc in d["documents"]}
     items = []
     for p in d["passages"]:
@@ -82,7 +83,7 @@ def dyad_evidence(result: ReadResult, a: int, b: int) -> dict[str, Any]:
     wanted = {iso.get(a, str(a)), iso.get(b, str(b))}
     items = [
         i
-        for i in evidence_items(result)
+        for i in evidence_items(result, d)
         if i["dimension"] != "none" and wanted.intersection(i["states"])
     ]
     per_doc = Counter(i["doc_id"] for i in items)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import warnings
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,7 +31,7 @@ class EngineMissingError(AllyscopeError):
     exit_code = 7
 
 
-class Engine:
+class Engine(ABC):
     """Interface: ``scan`` registers the input, ``run`` executes a query into Arrow."""
 
     name = ""
@@ -42,6 +43,7 @@ class Engine:
     def literal(self, value: str) -> str:
         return "'" + value.replace("'", "''") + "'"
 
+    @abstractmethod
     def run(
         self,
         sql: str,
@@ -50,7 +52,6 @@ class Engine:
         tables: Mapping[str, pa.Table] | None = None,
     ) -> pa.Table:
         """Run ``sql`` over the input (as ``events``) and the small ``tables`` (by name)."""
-        raise NotImplementedError
 
     def parquet_schema(self, path: str) -> pa.Schema:
         """The Arrow schema of a Parquet file (remote paths: the engine's own reader)."""
