@@ -106,6 +106,42 @@ def test_update_from_a_local_release_file():
     assert ir.select("flow1", "flow2").row(0) == (342, 3599)
 
 
+@pytest.mark.parametrize(
+    ("name", "fixture", "key"),
+    [
+        ("atop", "atop_release.zip", ["ccode1", "ccode2", "year"]),
+        ("cow_trade", "cow_trade_release.zip", ["ccode1", "ccode2", "year"]),
+        ("cow_nmc", "nmc_release.zip", ["ccode", "year"]),
+    ],
+)
+def test_a_parsed_release_has_the_snapshots_schema_and_values(name, fixture, key):
+    snap = pl.read_parquet(snapshot_path(name))
+    update(name, file=FIXTURES / fixture)
+    try:
+        got = load(name)
+    finally:
+        reset(name)
+    assert got.schema == snap.schema  # same dtypes: whole-number counts stay integers
+    want = snap.join(got.select(key), on=key, how="semi")
+    assert want.height == got.height > 0
+    assert got.sort(key).equals(want.sort(key))  # -9 read back as null, values unchanged
+
+
+def test_nmc_release_with_fractional_counts_is_refused(tmp_path):
+    import io
+    import zipfile
+
+    csv = "ccode,year,milex,milper,irst,pec,tpop,upop,cinc\n2,1913,1.5,3,4,5,6,7,0.1\n"
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        zf.writestr("NMC-70-abridged.csv", csv)
+    with zipfile.ZipFile(tmp_path / "nmc.zip", "w") as zf:
+        zf.writestr("NMC-v7-abridged.zip", inner.getvalue())
+    with pytest.raises(DataError, match="milex has values that are not whole numbers"):
+        update("cow_nmc", file=tmp_path / "nmc.zip")
+    assert locate("cow_nmc").origin == "snapshot"
+
+
 def test_datasets_without_release_parser_explain():
     with pytest.raises(DownloadError, match="cannot be updated"):
         update("cow_mid")

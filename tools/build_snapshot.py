@@ -71,6 +71,8 @@ def main(data_dir: str, only: list[str] | None = None) -> None:
             old = {r["dataset"]: r for r in csv.DictReader(fh)}
         new = {r["dataset"]: r for r in rows}
         rows = [new.get(n) or old[n] for n in TRANSFORMS if n in new or n in old]
+        # rows of datasets built by other tools (tools/build_ungd_mentions.py) stay too
+        rows += [r for n, r in old.items() if n not in TRANSFORMS]
     with open(OUT / "manifest.csv", "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()

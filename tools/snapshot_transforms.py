@@ -18,7 +18,11 @@ def _one(f: str, cols: list[str] | None = None, casts: dict | None = None):
         if cols:
             df = df.select(cols)
         if casts:
-            df = df.with_columns([pl.col(c).cast(t) for c, t in casts.items()])
+            cast = df.with_columns([pl.col(c).cast(t) for c, t in casts.items()])
+            for c in casts:  # a cast never changes a value
+                same = cast[c].cast(df[c].dtype).eq_missing(df[c]).all()
+                assert same, f"{f}: casting {c} to {casts[c]} would change values"
+            df = cast
         return df, ""
 
     return [f], run
@@ -28,6 +32,14 @@ def _flags(cols):
     return {c: pl.Int8 for c in cols}
 
 
+def _integers(cols, dtype):
+    """Whole-number columns stored as integers (half the bytes of Float64, same values)."""
+    return {c: dtype for c in cols}
+
+
+# NMC components that are whole thousands in every release (tpop and upop are not:
+# NMC 7.0 has 4517.6 for Morocco 1912)
+NMC_COUNTS = ["milex", "milper", "irst", "pec"]
 ATOP = ["atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"]
 
 
@@ -133,8 +145,10 @@ TRANSFORMS = {
     "atop": _one("peacesciencer_atop_alliance.parquet", None, _flags(ATOP)),
     "cow_trade": _one("peacesciencer_cow_trade_ndy.parquet"),
     "cow_trade_national": _one("peacesciencer_cow_trade_sy.parquet"),
-    "cow_nmc": _one("peacesciencer_cow_nmc.parquet"),
-    "cow_igo_dyadic": _one("peacesciencer_cow_igo_ndy.parquet"),
+    "cow_nmc": _one("peacesciencer_cow_nmc.parquet", None, _integers(NMC_COUNTS, pl.Int32)),
+    "cow_igo_dyadic": _one(
+        "peacesciencer_cow_igo_ndy.parquet", None, _integers(["dyadigos"], pl.Int16)
+    ),
     "cow_igo_state": _one("peacesciencer_cow_igo_sy.parquet"),
     "cow_contiguity": _one("peacesciencer_cow_contdir.parquet"),
     "cow_mid": _one("peacesciencer_cow_mid_ddydisps.parquet"),

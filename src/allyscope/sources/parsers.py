@@ -114,7 +114,15 @@ def cow_nmc_abridged(path: Path, member: str) -> pl.DataFrame:
     comps = ["milex", "milper", "irst", "pec", "tpop", "upop", "cinc"]
     out = _pick(df, {c: c for c in ["ccode", "year", *comps]}, "COW NMC")
     out = _na9(out.cast(dict.fromkeys(comps, pl.Float64)), comps)
-    return out.cast({"ccode": pl.Int16, "year": pl.Int16})
+    # the four counts are whole thousands, stored as Int32 like the bundled snapshot
+    counts = ["milex", "milper", "irst", "pec"]
+    odd = [c for c in counts if (out[c].round() != out[c]).any()]
+    if odd:
+        raise DataError(
+            f"COW NMC: {', '.join(odd)} has values that are not whole numbers; this release's "
+            "layout differs from NMC 7.0, which allyscope reads (report it to the project)"
+        )
+    return out.cast({"ccode": pl.Int16, "year": pl.Int16, **dict.fromkeys(counts, pl.Int32)})
 
 
 def cow_igo_dyadic(path: Path, member: str) -> pl.DataFrame:
@@ -131,7 +139,9 @@ def cow_igo_dyadic(path: Path, member: str) -> pl.DataFrame:
         pl.col(c1).cast(pl.Int16).alias("ccode1"),
         pl.col(c2).cast(pl.Int16).alias("ccode2"),
         pl.col(lower["year"]).cast(pl.Int16).alias("year"),
-        pl.sum_horizontal([(pl.col(c) == 1).cast(pl.Float64) for c in igos]).alias("dyadigos"),
+        pl.sum_horizontal([(pl.col(c) == 1).cast(pl.Int16) for c in igos])
+        .cast(pl.Int16)
+        .alias("dyadigos"),
     )
 
 
