@@ -150,7 +150,7 @@ def base_frame(
     end = sy["end"].to_physical().to_numpy()
     cuts = np.flatnonzero(np.diff(year)) + 1
     bounds = list(zip(np.r_[0, cuts], np.r_[cuts, len(year)], strict=True)) if len(year) else []
-    members, flats = [], []
+    members, flats, row_counts = [], [], []
     for lo, hi in bounds:
         c, s, e = code[lo:hi], start[lo:hi], end[lo:hi]
         ok = (s[:, None] <= e[None, :]) & (s[None, :] <= e[:, None])
@@ -164,7 +164,10 @@ def base_frame(
             si, sj = np.nonzero(spells)
             ok[ci[si], ci[sj]] = True
         members.append(u)
-        flats.append(np.flatnonzero(ok))  # i * n + j; intp, which numpy indexes by fastest
+        flat = np.flatnonzero(ok)  # i * n + j; intp, which numpy indexes by fastest
+        flats.append(flat)
+        # dyads per code1 (row i), from where each row's cells start in the sorted cells
+        row_counts.append(np.diff(np.searchsorted(flat, np.arange(len(u) + 1) * len(u))))
     sizes = np.array([len(u) for u in members], dtype=np.intp)
     counts = [len(f) for f in flats]
     total = sum(counts)
@@ -180,13 +183,17 @@ def base_frame(
     c1, c2 = np.empty(total, dtype=np.int16), np.empty(total, dtype=np.int16)
     yr = np.empty(total, dtype=np.int16)
     at = 0
-    for k, (u, flat) in enumerate(zip(members, flats, strict=True)):
+    for k, (u, flat, per_row) in enumerate(zip(members, flats, row_counts, strict=True)):
         sl = slice(at, at + len(flat))
-        i, j = np.divmod(flat, len(u))
-        c1[sl], c2[sl], yr[sl] = u[i], u[j], grid.years[k]
+        # flat = i * n + j with rows i in order: i by repeating, j by subtracting
+        # (cheaper than divmod and gathers)
+        n, soff = len(u), grid.state_offset[k]
+        slots = np.arange(soff, soff + n, dtype=np.intp)
+        grid.row_s1[sl] = np.repeat(slots, per_row)
+        j = flat - np.repeat(slots * n - soff * n, per_row)
+        c1[sl], c2[sl], yr[sl] = np.repeat(u, per_row), u[j], grid.years[k]
         np.add(flat, grid.cell_offset[k], out=grid.row_cell[sl])
-        np.add(i, grid.state_offset[k], out=grid.row_s1[sl])
-        np.add(j, grid.state_offset[k], out=grid.row_s2[sl])
+        np.add(j, soff, out=grid.row_s2[sl])
         at += len(flat)
     if dyads is not None:
         pairs = {(min(a, b), max(a, b)) for a, b in dyads} if not directed else set(dyads)
