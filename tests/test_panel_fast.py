@@ -144,3 +144,19 @@ def test_a_repeated_source_key_repeats_rows_as_the_join_does(tmp_path, monkeypat
     assert df.select("year", "ccode1", "ccode2").equals(
         df.select("year", "ccode1", "ccode2").sort(pl.all())
     )
+
+
+def test_a_cow_panel_without_un_votes_does_not_import_numpy():
+    """numpy's import is about a tenth of a whole 1816-2014 panel run; only the vote
+    similarity (BLAS), the arms family (a DuckDB aggregation, and DuckDB's result
+    conversion imports pyarrow and numpy) and the G-W key path need it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, allyscope; from allyscope.panel import FAMILIES; "
+        "allyscope.panel(years=(2010, 2012), variables=[f for f in FAMILIES if f not in ('un_votes', 'arms')]); "
+        "print('numpy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import polars as pl
 
 from allyscope.states.table import (
@@ -87,47 +86,45 @@ def base_query(
     )
 
 
-def _pack2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Two Int16 code arrays as one sortable Int64 key (order of (a, b) preserved)."""
-    return (a.astype(np.int64) + 32768) * 65536 + (b.astype(np.int64) + 32768)
-
-
 @dataclass
 class Grid:
     """Where each base row sits in the per-year member x member grids (COW system).
 
-    Year block ``k`` holds the sorted codes ``members[k]`` (``n`` of them) of the states in
-    the system that year; cell ``cell_offset[k] + i * n + j`` is the directed dyad
-    (members[k][i], members[k][j]) and slot ``state_offset[k] + i`` the state-year of
-    members[k][i]. Lookups scatter a source table's row numbers into cells or slots and
-    read them back at the base rows' positions.
+    ``members`` has one row per state-year of the base: ``year, code``, its state
+    ``slot`` (0, 1, ... over all years, in year and code order), its index ``i`` among
+    the year's ``n`` members (sorted by code) and ``coff``, the first cell of the year's
+    block. Cell ``coff + i * n + j`` is the directed dyad (members i, j) of that year.
+    Lookups scatter a source table's row numbers into cells (or state slots) and read
+    them back at the base rows' cells (``row_cell``; the dyad the other way round:
+    ``row_rcell``) or slots (``row_s1``, ``row_s2``). All are UInt32.
     """
 
-    years: np.ndarray  # the year of each block, ascending
-    members: list[np.ndarray]
-    cell_offset: np.ndarray  # first cell of each block (length: blocks + 1)
-    state_offset: np.ndarray  # first state slot of each block (length: blocks + 1)
-    row_cell: np.ndarray  # per base row: its cell
-    row_s1: np.ndarray  # per base row: state slot of ccode1
-    row_s2: np.ndarray  # per base row: state slot of ccode2
+    members: pl.DataFrame
+    cells: int  # number of cells (sum of n * n over the years)
+    rows: pl.DataFrame  # per base row: row_cell, row_rcell, row_s1, row_s2
 
-    def filter(self, keep: np.ndarray) -> Grid:
-        return Grid(
-            self.years,
-            self.members,
-            self.cell_offset,
-            self.state_offset,
-            self.row_cell[keep],
-            self.row_s1[keep],
-            self.row_s2[keep],
-        )
 
-    def reverse_cells(self) -> np.ndarray:
-        """Per base row: the cell of the dyad the other way round."""
-        k = np.searchsorted(self.state_offset, self.row_s1, side="right") - 1
-        n = self.state_offset[k + 1] - self.state_offset[k]
-        i, j = self.row_s1 - self.state_offset[k], self.row_s2 - self.state_offset[k]
-        return self.cell_offset[k] + j * n + i
+def _members(spells: pl.DataFrame, multi: bool) -> tuple[pl.DataFrame, int]:
+    """``spells`` (sorted by year, code, start) with each state-year's slot, index in the
+    year, year size and block offset; and the number of cells."""
+    u32 = pl.UInt32
+    mem = spells.select("year", "code")
+    if multi:
+        mem = mem.unique(maintain_order=True)
+    mem = mem.with_row_index("slot").with_columns(
+        i=pl.int_range(pl.len(), dtype=u32).over("year"),
+        n=pl.len().over("year").cast(u32),
+    )
+    blocks = (
+        mem.group_by("year", maintain_order=True)
+        .agg(cells=(pl.col("n").first() * pl.col("n").first()).cast(u32))
+        .with_columns(coff=(pl.col("cells").cum_sum() - pl.col("cells")).cast(u32))
+    )
+    cells = int(blocks["cells"].sum()) if blocks.height else 0
+    mem = mem.join(blocks.select("year", "coff"), on="year", maintain_order="left")
+    if multi:
+        return spells.join(mem, on=["year", "code"], maintain_order="left"), cells
+    return pl.concat([spells, mem.drop("year", "code")], how="horizontal"), cells
 
 
 def base_frame(
@@ -139,79 +136,66 @@ def base_frame(
     """The base dyad-years as a frame already sorted by year, code1, code2 (G-W: gwcode1,
     gwcode2), and for the COW system the grid position of each row.
 
-    Same rows as :func:`base_query`, built without a join or a sort: per year, the
-    members' spells sorted by code give an overlap matrix whose non-zero cells, read row
-    by row, are the dyads in (code1, code2) order.
+    Same rows as :func:`base_query`, built by Polars alone (no numpy, no sort of the
+    result): the spell-years sorted by year and code are joined to themselves on the year
+    with the left-then-right order kept, so the overlapping pairs come out in (code1,
+    code2) order.
     """
     sy = state_years(system, years).sort("year", "code", "start")
-    year = sy["year"].to_numpy()
-    code = sy["code"].to_numpy()
-    start = sy["start"].to_physical().to_numpy()
-    end = sy["end"].to_physical().to_numpy()
-    cuts = np.flatnonzero(np.diff(year)) + 1
-    bounds = list(zip(np.r_[0, cuts], np.r_[cuts, len(year)], strict=True)) if len(year) else []
-    members, flats, row_counts = [], [], []
-    for lo, hi in bounds:
-        c, s, e = code[lo:hi], start[lo:hi], end[lo:hi]
-        ok = (s[:, None] <= e[None, :]) & (s[None, :] <= e[:, None])
-        ok &= (c[:, None] < c[None, :]) if not directed else (c[:, None] != c[None, :])
-        u = c
-        if len(c) > 1 and not (c[1:] != c[:-1]).all():
-            # a state with two spells this year: the dyad exists if any spells overlap
-            u, ci = np.unique(c, return_inverse=True)
-            spells = ok
-            ok = np.zeros((len(u), len(u)), dtype=bool)
-            si, sj = np.nonzero(spells)
-            ok[ci[si], ci[sj]] = True
-        members.append(u)
-        flat = np.flatnonzero(ok)  # i * n + j; intp, which numpy indexes by fastest
-        flats.append(flat)
-        # dyads per code1 (row i), from where each row's cells start in the sorted cells
-        row_counts.append(np.diff(np.searchsorted(flat, np.arange(len(u) + 1) * len(u))))
-    sizes = np.array([len(u) for u in members], dtype=np.intp)
-    counts = [len(f) for f in flats]
-    total = sum(counts)
-    grid = Grid(
-        years=np.array([year[lo] for lo, _ in bounds], dtype=np.intp),
-        members=members,
-        cell_offset=np.r_[0, np.cumsum(sizes * sizes)].astype(np.intp),
-        state_offset=np.r_[0, np.cumsum(sizes)].astype(np.intp),
-        row_cell=np.empty(total, dtype=np.intp),
-        row_s1=np.empty(total, dtype=np.intp),
-        row_s2=np.empty(total, dtype=np.intp),
+    multi = sy.height > 0 and sy.select(pl.struct("year", "code").is_duplicated().any()).item()
+    spells, cells = _members(sy, multi)
+    mem = spells.select("year", "code", "slot", "i", "n", "coff")
+    if multi:
+        mem = mem.unique(["year", "code"], maintain_order=True)
+    left = spells.lazy().select("year", "code", "start", "end", "slot", "i", "n", "coff")
+    right = spells.lazy().select(
+        "year",
+        pl.col("code").alias("code_r"),
+        pl.col("start").alias("start_r"),
+        pl.col("end").alias("end_r"),
+        pl.col("slot").alias("slot_r"),
+        pl.col("i").alias("i_r"),
     )
-    c1, c2 = np.empty(total, dtype=np.int16), np.empty(total, dtype=np.int16)
-    yr = np.empty(total, dtype=np.int16)
-    at = 0
-    for k, (u, flat, per_row) in enumerate(zip(members, flats, row_counts, strict=True)):
-        sl = slice(at, at + len(flat))
-        # flat = i * n + j with rows i in order: i by repeating, j by subtracting
-        # (cheaper than divmod and gathers)
-        n, soff = len(u), grid.state_offset[k]
-        slots = np.arange(soff, soff + n, dtype=np.intp)
-        grid.row_s1[sl] = np.repeat(slots, per_row)
-        j = flat - np.repeat(slots * n - soff * n, per_row)
-        c1[sl], c2[sl], yr[sl] = np.repeat(u, per_row), u[j], grid.years[k]
-        np.add(flat, grid.cell_offset[k], out=grid.row_cell[sl])
-        np.add(j, soff, out=grid.row_s2[sl])
-        at += len(flat)
+    other = (
+        pl.col("code") < pl.col("code_r") if not directed else pl.col("code") != pl.col("code_r")
+    )
+    pairs = left.join(right, on="year", how="inner", maintain_order="left_right").filter(
+        (pl.col("start") <= pl.col("end_r")) & (pl.col("start_r") <= pl.col("end")) & other
+    )
+    if multi:  # a state with two spells in a year: the dyad exists if any spells overlap
+        pairs = pairs.unique(["year", "code", "code_r"], keep="first").sort(
+            "year", "code", "code_r"
+        )
     if dyads is not None:
-        pairs = {(min(a, b), max(a, b)) for a, b in dyads} if not directed else set(dyads)
-        want = _pack2(np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs]))
-        keep = np.isin(_pack2(c1, c2), want)
-        c1, c2, yr, grid = c1[keep], c2[keep], yr[keep], grid.filter(keep)
-    out = pl.DataFrame(
-        {"code1": c1, "code2": c2, "year": yr},
-        schema={"code1": pl.Int16, "code2": pl.Int16, "year": pl.Int16},
+        wanted = {(min(a, b), max(a, b)) for a, b in dyads} if not directed else set(dyads)
+        want = pl.LazyFrame(
+            sorted(wanted), schema={"code": pl.Int16, "code_r": pl.Int16}, orient="row"
+        )
+        pairs = pairs.join(want, on=["code", "code_r"], how="semi", maintain_order="left")
+    cols = [pl.col("code").alias("code1"), pl.col("code_r").alias("code2"), "year"]
+    if system == "gw":
+        return _gw_frame(pairs.select(cols).collect()), None
+    i, j, n = pl.col("i"), pl.col("i_r"), pl.col("n")
+    out = pairs.select(
+        *cols,
+        row_cell=pl.col("coff") + i * n + j,
+        row_rcell=pl.col("coff") + j * n + i,
+        row_s1=pl.col("slot").cast(pl.UInt32),
+        row_s2=pl.col("slot_r").cast(pl.UInt32),
+    ).collect()
+    frame = out.select(pl.col("code1").alias("ccode1"), pl.col("code2").alias("ccode2"), "year")
+    grid = Grid(
+        mem.select("year", "code", "slot", "i", "n", "coff"),
+        cells,
+        out.drop(cols[2], "code1", "code2"),
     )
-    if system != "gw":
-        return out.rename({"code1": "ccode1", "code2": "ccode2"}), grid
-    false = gw_false_dyads()
-    fk = false["year"].to_numpy().astype(np.int64) * (1 << 32) + _pack2(
-        false["gwcode1"].to_numpy(), false["gwcode2"].to_numpy()
-    )
-    bk = yr.astype(np.int64) * (1 << 32) + _pack2(c1, c2)
-    out = out.filter(pl.Series(~np.isin(bk, fk)))
+    return frame, grid
+
+
+def _gw_frame(out: pl.DataFrame) -> pl.DataFrame:
+    """G-W pairs without peacesciencer's false dyad-years, with COW codes by crosswalk."""
+    false = gw_false_dyads().rename({"gwcode1": "code1", "gwcode2": "code2"})
+    out = out.join(false, on=["code1", "code2", "year"], how="anti", maintain_order="left")
     cw = (
         gw_cow_crosswalk()
         .with_columns(year=pl.int_ranges("first_year", pl.col("last_year") + 1, dtype=pl.Int16))
@@ -225,11 +209,10 @@ def base_frame(
             how="left",
             maintain_order="left",
         )
-    frame = out.select(
+    return out.select(
         pl.col("code1").alias("gwcode1"),
         pl.col("code2").alias("gwcode2"),
         "ccode1",
         "ccode2",
         "year",
     )
-    return frame, None

@@ -1,10 +1,16 @@
 """Order-preserving keyed lookups of source tables onto the sorted base dyad-years.
 
 The base (``ccode1, ccode2, year``, sorted by year, ccode1, ccode2) is built once; each
-family's source table is attached by packing its key columns into one Int64 (year, then
-codes, each offset to be non-negative), sorting the table by that key and finding every
-base row's key with a binary search. The base rows are never moved, so the result needs
-no final sort, and a family's columns are gathered by row index.
+family's source table is attached by finding, for every base row, the row of the table
+with its key. The base rows are never moved, so the result needs no final sort, and a
+family's columns are gathered by row index.
+
+- COW system (a :class:`~allyscope.panel.dyads.Grid`): the table's row numbers are
+  scattered into the per-year member grid and read back at the base rows' cells, with
+  Polars alone (numpy is not imported, which saves its import time on every panel).
+- Without a grid (G-W rows carry COW codes that may repeat or be null): table keys are
+  packed into one Int64 (year, then codes, each offset to be non-negative), sorted and
+  binary-searched with numpy.
 
 This gives the same result as ``base LEFT JOIN table ON key`` when the table has at most
 one row per key; a table with duplicate keys (which would repeat base rows) raises
@@ -14,12 +20,14 @@ one row per key; a table with duplicate keys (which would repeat base rows) rais
 from __future__ import annotations
 
 import threading
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
 import polars as pl
 
 from allyscope.panel.dyads import Grid
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: how a lookup's key relates to the base row
 #: dyad: (year, ccode1, ccode2); reverse: (year, ccode2, ccode1);
@@ -27,6 +35,7 @@ from allyscope.panel.dyads import Grid
 #: state1 / state2: (year, ccode1) / (year, ccode2) for state-year tables.
 On = Literal["dyad", "reverse", "pair", "state1", "state2"]
 DYADIC = ("dyad", "reverse", "pair")
+NONE = 2**32 - 1  # in the grid maps: not a member that year
 
 
 class DuplicateKeys(Exception):
@@ -35,6 +44,8 @@ class DuplicateKeys(Exception):
 
 def pack(year: np.ndarray, a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
     """(year, a[, b]) of Int16-range integers as one Int64 that sorts like the tuple."""
+    import numpy as np
+
     key = year.astype(np.int64) + 32768
     key = key * 65536 + (a.astype(np.int64) + 32768)
     if b is not None:
@@ -64,7 +75,7 @@ class Base:
         self._cache: dict[str, np.ndarray] = {}
         self._lock = threading.RLock()  # families look up in threads; build shared keys once
         if grid is None:
-            self.year = frame["year"].to_numpy()
+            self.year = frame["year"].to_numpy()  # imports numpy (the key path only)
             self.c1, n1 = _codes(frame["ccode1"])
             self.c2, n2 = _codes(frame["ccode2"])
             both = n1 if n2 is None else (n2 if n1 is None else n1 | n2)
@@ -80,6 +91,8 @@ class Base:
             return self._keys(on)
 
     def _keys(self, on: On) -> np.ndarray:
+        import numpy as np
+
         if on not in self._cache:
             y, a, b = self.year, self.c1, self.c2
             if on == "dyad":
@@ -101,6 +114,8 @@ class Base:
         return self._cache[on]
 
     def _rows_by_key(self, parts: list[np.ndarray], on: On, what: str) -> np.ndarray:
+        import numpy as np
+
         tk = pack(*parts)
         n = len(tk)
         order = None
@@ -122,91 +137,97 @@ class Base:
         return np.where(found, pos, n)
 
     # -- grid (COW base) ----------------------------------------------------------------
-    def _grid_maps(self) -> dict[str, np.ndarray]:
-        """Year x code -> member position in that year (-1 if none), and per year its
-        block's first cell, first state slot and size. Row 0 / column 0 and the last row
-        / column are all -1: years and codes outside the base's span are clipped onto
-        them."""
+    def _grid_maps(self) -> dict[str, object]:
+        """Year x code -> the state's index among the year's members (``NONE`` if not a
+        member), and per year its block's first cell, first state slot and size. Row 0 /
+        column 0 and the last row / column are empty: years and codes outside the base's
+        span are clipped onto them."""
         with self._lock:
-            return self._make_grid_maps()
+            if "grid" not in self._cache:
+                self._cache["grid"] = self._make_grid_maps()
+            return self._cache["grid"]  # type: ignore[return-value]
 
-    def _make_grid_maps(self) -> dict[str, np.ndarray]:
-        if "pos" not in self._cache:
-            g = self.grid
-            assert g is not None
-            live = [u for u in g.members if len(u)]
-            y0 = int(g.years[0]) - 1 if len(g.years) else 0
-            c0 = min(int(u[0]) for u in live) - 1 if live else 0
-            span = int(g.years[-1]) - y0 + 2 if len(g.years) else 2
-            width = max(int(u[-1]) for u in live) - c0 + 2 if live else 2
-            # int64 (intp) throughout: numpy gathers by intp indices without converting
-            pos = np.full((span, width), -1, dtype=np.intp)
-            coff = np.zeros(span, dtype=np.intp)
-            soff = np.zeros(span, dtype=np.intp)
-            size = np.zeros(span, dtype=np.intp)
-            for k, u in enumerate(g.members):
-                yi = int(g.years[k]) - y0
-                pos[yi, u.astype(np.int64) - c0] = np.arange(len(u))
-                coff[yi], soff[yi], size[yi] = g.cell_offset[k], g.state_offset[k], len(u)
-            self._cache.update(
-                pos=pos.ravel(),
-                coff=coff,
-                soff=soff,
-                size=size,
-                origin=np.array([y0, c0, span, width]),
-            )
-        return self._cache
+    def _make_grid_maps(self) -> dict[str, object]:
+        g = self.grid
+        assert g is not None
+        mem = g.members
+        if mem.is_empty():
+            y0, c0, span, width = 0, 0, 2, 2
+        else:
+            y0 = int(mem["year"].min()) - 1  # type: ignore[arg-type]
+            c0 = int(mem["code"].min()) - 1  # type: ignore[arg-type]
+            span = int(mem["year"].max()) - y0 + 2  # type: ignore[arg-type]
+            width = int(mem["code"].max()) - c0 + 2  # type: ignore[arg-type]
+        cell = (pl.col("year").cast(pl.Int64) - y0) * width + pl.col("code").cast(pl.Int64) - c0
+        pos = pl.repeat(NONE, span * width, dtype=pl.UInt32, eager=True)
+        pos.scatter(mem.select(cell).to_series(), mem["i"])
+        years = mem.group_by("year").agg(
+            pl.col("coff").first(), pl.col("slot").first().cast(pl.UInt32), pl.col("n").first()
+        )
+        at = (years["year"].cast(pl.Int64) - y0).alias("at")
+        per_year = {}
+        for c in ("coff", "slot", "n"):
+            col = pl.repeat(0, span, dtype=pl.UInt32, eager=True)
+            col.scatter(at, years[c])
+            per_year[c] = col
+        return {"pos": pos, "origin": (y0, c0, span, width), **per_year}
 
-    def _rows_by_grid(self, parts: list[np.ndarray], on: On, what: str) -> np.ndarray:
+    def _rows_by_grid(self, table: pl.DataFrame, on: On, what: str) -> pl.Series:
         g = self.grid
         assert g is not None
         m = self._grid_maps()
-        y0, c0, span, width = (int(v) for v in m["origin"])
-        n_rows = len(parts[0])
-        yi = np.clip(parts[0].astype(np.intp), y0, y0 + span - 1) - y0
-        lin = yi * width - c0
-        pos = [m["pos"][lin + np.clip(c.astype(np.intp), c0, c0 + width - 1)] for c in parts[1:]]
-        valid = pos[0] >= 0
-        for p in pos[1:]:
-            valid &= p >= 0
+        y0, c0, span, width = m["origin"]  # type: ignore[misc]
+        pos, coff, soff, size = m["pos"], m["coff"], m["slot"], m["n"]
+        n_rows = table.height
+        yi = ((table["year"].cast(pl.Int64) - y0).clip(0, span - 1)).alias("yi")
+        codes = ["ccode1", "ccode2"] if on in DYADIC else ["ccode"]
+        found = pl.DataFrame(
+            [
+                pl.int_range(n_rows, dtype=pl.UInt32, eager=True).alias("row"),
+                yi,
+                *(
+                    pos.gather(
+                        yi * width + (table[c].cast(pl.Int64) - c0).clip(0, width - 1)
+                    ).alias(f"i{k}")  # type: ignore[union-attr]
+                    for k, c in enumerate(codes, 1)
+                ),
+            ]
+        )
+        valid = pl.all_horizontal(pl.col(f"i{k}") != NONE for k in range(1, len(codes) + 1))
         if on == "pair":  # only rows stored as (smaller, larger) match, as in the SQL join
-            valid &= parts[1] < parts[2]
+            valid &= table["ccode1"] < table["ccode2"]
+        found = found.filter(valid)
+        yi = found["yi"]
         if on in DYADIC:
-            dummy = int(g.cell_offset[-1])  # a cell no base row reads
-            off, n = m["coff"][yi], m["size"][yi]
-            targets = [np.where(valid, off + pos[0] * n + pos[1], dummy)]
+            base, n = coff.gather(yi), size.gather(yi)  # type: ignore[union-attr]
+            i1, i2 = found["i1"], found["i2"]
+            targets = [base + i1 * n + i2]
             if on == "pair":  # a non-directed row serves both directions
-                targets.append(np.where(valid, off + pos[1] * n + pos[0], dummy))
-            if on == "reverse":
-                with self._lock:
-                    if "reverse" not in self._cache:
-                        self._cache["reverse"] = g.reverse_cells()
-                read = self._cache["reverse"]
-            else:
-                read = g.row_cell
+                targets.append(base + i2 * n + i1)
+            cells, read = g.cells, "row_rcell" if on == "reverse" else "row_cell"
         else:
-            dummy = int(g.state_offset[-1])
-            targets = [np.where(valid, m["soff"][yi] + pos[0], dummy)]
-            read = g.row_s1 if on == "state1" else g.row_s2
-        table = np.full(dummy + 1, n_rows, dtype=np.uint32)
-        rows = np.arange(n_rows, dtype=np.uint32)
+            targets = [soff.gather(yi) + found["i1"]]  # type: ignore[union-attr]
+            cells, read = g.members.height, "row_s1" if on == "state1" else "row_s2"
+        # one more slot for base rows without a source row: the table's height (null row)
+        table_rows = pl.repeat(n_rows, cells + 1, dtype=pl.UInt32, eager=True)
         for t in targets:
-            table[t] = rows
-        # every valid row fills its own cell(s) unless two rows share a key
-        if np.count_nonzero(table[:dummy] != n_rows) != len(targets) * np.count_nonzero(valid):
+            table_rows.scatter(t, found["row"])
+        # every found row fills its own cell(s) unless two rows share a key
+        if (table_rows != n_rows).sum() != len(targets) * found.height:
             raise DuplicateKeys(f"{what}: two rows for one key")
-        return table[read]
+        return table_rows.gather(g.rows[read])
 
-    def rows(self, table: pl.DataFrame, on: On, what: str = "table") -> np.ndarray:
-        """For every base row, the row of ``table`` with its key, or ``table.height`` if none.
+    def rows(self, table: pl.DataFrame, on: On, what: str = "table") -> pl.Series:
+        """For every base row, the row of ``table`` with its key, or ``table.height`` if none
+        (UInt32).
 
         ``table`` has key columns ``year, ccode1, ccode2`` (dyadic ``on``) or
         ``year, ccode`` (state-year ``on``) without nulls."""
+        if self.grid is not None:
+            return self._rows_by_grid(table, on, what)
         key_cols = ["year", "ccode1", "ccode2"] if on in DYADIC else ["year", "ccode"]
         parts = [table[c].to_numpy() for c in key_cols]
-        if self.grid is not None:
-            return self._rows_by_grid(parts, on, what)
-        return self._rows_by_key(parts, on, what).astype(np.uint32)
+        return pl.Series(self._rows_by_key(parts, on, what), dtype=pl.UInt32)
 
     def gather(
         self,
@@ -227,8 +248,4 @@ class Base:
         null_row = pl.DataFrame(
             [pl.Series(c, [fill.get(c)], dtype=t) for c, t in values.schema.items()]
         )
-        return (
-            pl.concat([values, null_row], rechunk=True)
-            .gather(pl.Series(idx))
-            .rename(lambda c: prefix + c)
-        )
+        return pl.concat([values, null_row], rechunk=True).gather(idx).rename(lambda c: prefix + c)

@@ -18,17 +18,22 @@ year cost one BLAS call per term.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 import polars as pl
 
 from allyscope.panel.family import Context, Family, Gathered, Join, Lookup, undirected_key_join
 from allyscope.sources.store import load
+
+if TYPE_CHECKING:  # numpy is imported when votes are computed, not with the panel
+    import numpy as np
 
 YES, ABSTAIN, NO = 1, 2, 3
 
 
 def vote_similarity(years: list[int], ccodes: set[int] | None = None) -> pl.DataFrame:
     """Non-directed dyad-years (ccode1 < ccode2) with un_joint, un_agree, un_sscore, un_kappa."""
+    import numpy as np
     from threadpoolctl import threadpool_limits
 
     rc = (
@@ -101,6 +106,8 @@ def _year_block(
     calls on which i voted one way and j the other; the statistics are sums of them. The
     counts are exact integers (float32 products of 0/1, summed below 2^24), so the
     results equal the per-pair loop's."""
+    import numpy as np
+
     n_c, n_r = len(codes), int(col.max()) + 1
     ind = np.zeros((3, n_c, n_r), dtype=np.float32)
     ind[vote.astype(np.intp) - 1, row, col] = 1.0
