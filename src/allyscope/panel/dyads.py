@@ -95,13 +95,13 @@ class Grid:
     the year's ``n`` members (sorted by code) and ``coff``, the first cell of the year's
     block. Cell ``coff + i * n + j`` is the directed dyad (members i, j) of that year.
     Lookups scatter a source table's row numbers into cells (or state slots) and read
-    them back at the base rows' cells (``row_cell``; the dyad the other way round:
-    ``row_rcell``) or slots (``row_s1``, ``row_s2``). All are UInt32.
+    them back at the base rows' cells (``row_cell``) or slots (``row_s1``, ``row_s2``).
+    All are UInt32.
     """
 
     members: pl.DataFrame
     cells: int  # number of cells (sum of n * n over the years)
-    rows: pl.DataFrame  # per base row: row_cell, row_rcell, row_s1, row_s2
+    rows: pl.DataFrame  # per base row: row_cell, row_s1, row_s2
 
 
 def _members(spells: pl.DataFrame, multi: bool) -> tuple[pl.DataFrame, int]:
@@ -179,7 +179,6 @@ def base_frame(
     out = pairs.select(
         *cols,
         row_cell=pl.col("coff") + i * n + j,
-        row_rcell=pl.col("coff") + j * n + i,
         row_s1=pl.col("slot").cast(pl.UInt32),
         row_s2=pl.col("slot_r").cast(pl.UInt32),
     ).collect()

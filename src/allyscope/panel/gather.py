@@ -20,7 +20,7 @@ one row per key; a table with duplicate keys (which would repeat base rows) rais
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
@@ -72,7 +72,7 @@ class Base:
     def __init__(self, frame: pl.DataFrame, grid: Grid | None = None) -> None:
         self.frame = frame
         self.grid = grid
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[str, Any] = {}  # keys by lookup kind, grid maps, reverse cells
         self._lock = threading.RLock()  # families look up in threads; build shared keys once
         if grid is None:
             self.year = frame["year"].to_numpy()  # imports numpy (the key path only)
@@ -137,7 +137,7 @@ class Base:
         return np.where(found, pos, n)
 
     # -- grid (COW base) ----------------------------------------------------------------
-    def _grid_maps(self) -> dict[str, object]:
+    def _grid_maps(self) -> dict[str, Any]:
         """Year x code -> the state's index among the year's members (``NONE`` if not a
         member), and per year its block's first cell, first state slot and size. Row 0 /
         column 0 and the last row / column are empty: years and codes outside the base's
@@ -145,9 +145,9 @@ class Base:
         with self._lock:
             if "grid" not in self._cache:
                 self._cache["grid"] = self._make_grid_maps()
-            return self._cache["grid"]  # type: ignore[return-value]
+            return self._cache["grid"]
 
-    def _make_grid_maps(self) -> dict[str, object]:
+    def _make_grid_maps(self) -> dict[str, Any]:
         g = self.grid
         assert g is not None
         mem = g.members
@@ -176,7 +176,7 @@ class Base:
         g = self.grid
         assert g is not None
         m = self._grid_maps()
-        y0, c0, span, width = m["origin"]  # type: ignore[misc]
+        y0, c0, span, width = m["origin"]
         pos, coff, soff, size = m["pos"], m["coff"], m["slot"], m["n"]
         n_rows = table.height
         yi = ((table["year"].cast(pl.Int64) - y0).clip(0, span - 1)).alias("yi")
@@ -188,7 +188,7 @@ class Base:
                 *(
                     pos.gather(
                         yi * width + (table[c].cast(pl.Int64) - c0).clip(0, width - 1)
-                    ).alias(f"i{k}")  # type: ignore[union-attr]
+                    ).alias(f"i{k}")
                     for k, c in enumerate(codes, 1)
                 ),
             ]
@@ -199,14 +199,14 @@ class Base:
         found = found.filter(valid)
         yi = found["yi"]
         if on in DYADIC:
-            base, n = coff.gather(yi), size.gather(yi)  # type: ignore[union-attr]
+            base, n = coff.gather(yi), size.gather(yi)
             i1, i2 = found["i1"], found["i2"]
             targets = [base + i1 * n + i2]
             if on == "pair":  # a non-directed row serves both directions
                 targets.append(base + i2 * n + i1)
-            cells, read = g.cells, "row_rcell" if on == "reverse" else "row_cell"
+            cells, read = g.cells, "row_cell"
         else:
-            targets = [soff.gather(yi) + found["i1"]]  # type: ignore[union-attr]
+            targets = [soff.gather(yi) + found["i1"]]
             cells, read = g.members.height, "row_s1" if on == "state1" else "row_s2"
         # one more slot for base rows without a source row: the table's height (null row)
         table_rows = pl.repeat(n_rows, cells + 1, dtype=pl.UInt32, eager=True)
@@ -215,7 +215,21 @@ class Base:
         # every found row fills its own cell(s) unless two rows share a key
         if (table_rows != n_rows).sum() != len(targets) * found.height:
             raise DuplicateKeys(f"{what}: two rows for one key")
-        return table_rows.gather(g.rows[read])
+        return table_rows.gather(self._reverse_cells() if on == "reverse" else g.rows[read])
+
+    def _reverse_cells(self) -> pl.Series:
+        """Per base row: the cell of the dyad the other way round."""
+        with self._lock:
+            if "reverse" not in self._cache:
+                g, m = self.grid, self._grid_maps()
+                assert g is not None
+                y0 = m["origin"][0]
+                yi = self.frame["year"].cast(pl.Int64) - y0
+                soff = m["slot"].gather(yi)
+                i, j = g.rows["row_s1"] - soff, g.rows["row_s2"] - soff
+                coff, n = m["coff"].gather(yi), m["n"].gather(yi)
+                self._cache["reverse"] = coff + j * n + i
+            return self._cache["reverse"]
 
     def rows(self, table: pl.DataFrame, on: On, what: str = "table") -> pl.Series:
         """For every base row, the row of ``table`` with its key, or ``table.height`` if none
