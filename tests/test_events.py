@@ -653,3 +653,65 @@ def test_expand_gives_zero_inside_coverage_and_null_outside(sample_year):
     quiet = e.filter(pl.col("ccode1").is_in([395, 760]) & (pl.col("year") == 2014))
     assert (quiet["events"] == 0).all() and quiet["goldstein_mean"].is_null().all()
     assert e.filter(pl.col("year") == 2013)["events"].is_null().all()
+
+
+# --- the actor lookups, built without a value x year cross join -----------------------
+
+
+def _country_reference(name: str) -> str:
+    """The one-value-at-a-time rule the vectorised ``actor_country`` must follow."""
+    text = name.replace("_", " ").strip()
+    m = re.search(r"\(([^()]*)\)\s*$", text)
+    return (m.group(1) if m else text).strip()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="Iran_Police ()\t(Rusia)x", max_size=25), max_size=15))
+def test_actor_country_equals_the_value_by_value_rule(names):
+    from allyscope.events.aggregate import actor_country
+
+    got = pl.DataFrame({"v": names}, schema={"v": pl.String}).select(actor_country(pl.col("v")))
+    assert got.to_series().to_list() == [_country_reference(n) for n in names]
+
+
+def test_actor_country_on_the_sample_names():
+    from allyscope.events.aggregate import actor_country
+
+    names = (
+        pl.concat([load("icews_events")["subject"], load("icews_events")["object"]]).unique().sort()
+    )
+    got = names.to_frame("v").select(actor_country(pl.col("v"))).to_series().to_list()
+    assert got == [_country_reference(n) for n in names.to_list()]
+    assert _country_reference("Police_(Iran)") == "Iran"
+
+
+def test_actor_lookup_gives_each_years_state_as_a_cross_join_would():
+    """Values whose state changes with the year are expanded year by year inside the lookup,
+    the others looked up once; the (value, year) -> ccode mapping is the same as resolving
+    every value in every year."""
+    from allyscope.events.aggregate import NAME_KINDS, _lookup_frame
+
+    values = ["Germany", "West Germany", "Yemen", "USSR", "Russia", "Serbia", "Iran", "Vietnam"]
+    values += ["Police (Iran)", "Somewhere Else", "N/A"]
+    years = (1940, 2014)
+    keys = pl.DataFrame({"v": values}).with_columns(lookup=pl.col("v"))
+    lk = _lookup_frame(keys, years, NAME_KINDS, keep_all=True)
+    switch = sorted(int(c[1:]) for c in lk.columns if re.fullmatch(r"y\d+", c))
+    every = keys.join(
+        pl.DataFrame({"year": list(range(years[0], years[1] + 1))}, schema={"year": pl.Int32}),
+        how="cross",
+    )
+    want = assign_ccodes(every, "lookup", "year", "ccode", NAME_KINDS)
+    resolved = 0
+    for row in lk.filter(pl.col("issue") == 0).iter_rows(named=True):
+        for y, c in want.filter(pl.col("v") == row["v"]).select("year", "ccode").iter_rows():
+            got = row["ccode"]
+            for k in switch:  # the code from the last switch at or before the year
+                if row[f"y{k}"] is not None and y >= row[f"y{k}"]:
+                    got = row[f"c{k}"]
+            assert got == c, (row["v"], y)
+            resolved += 1
+    assert resolved >= 7 * 75  # most values resolve in every year
+    assert lk.filter(pl.col("v") == "Germany")["y1"].item() is not None  # 255 -> 260 -> 255
+    issues = dict(lk.select("v", "issue").iter_rows())
+    assert issues["Somewhere Else"] == 2 and issues["N/A"] == 1

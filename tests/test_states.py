@@ -150,3 +150,19 @@ def test_numeric_codes_and_own_names_round_trip(cow):
     assert s.cow == cow
     if s.iso3 and s.iso3 not in {"DEU", "YEM"}:
         assert resolve(s.iso3).cow == cow
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.none()
+        | st.text(max_size=30)
+        | st.text(alphabet="ThE saint Sainte&'`’-_. ()Côtéßdx09", max_size=30),
+        max_size=20,
+    )
+)
+def test_vectorised_normalisation_equals_the_one_by_one_function(values):
+    from allyscope.states.normalize import normalize_name, normalize_names
+
+    got = normalize_names(pl.Series("n", values, dtype=pl.String)).to_list()
+    assert got == [None if v is None else normalize_name(v) for v in values]

@@ -302,8 +302,10 @@ def _spellings(fmt: Format, ccodes: set[int]) -> dict[str, list[str]]:
 # ---------------------------------------------------------------- lookups
 
 
-def _lookup_frame(keys: pl.DataFrame, kinds: tuple[str, ...], keep_all: bool) -> pl.DataFrame:
-    """(v, year, lookup[, vid]) -> ``lk_actor``, one row per value.
+def _lookup_frame(
+    keys: pl.DataFrame, years: tuple[int, int], kinds: tuple[str, ...], keep_all: bool
+) -> pl.DataFrame:
+    """(v, lookup[, vid]) and the first and last year -> ``lk_actor``, one row per value.
 
     Columns: v, ccode, issue (0-3 as in :data:`~allyscope.events.query.ISSUES`), vid, and
     for values whose state changes with the year (``DEU``: 255 to 1945, 260 from the
@@ -322,7 +324,7 @@ def _lookup_frame(keys: pl.DataFrame, kinds: tuple[str, ...], keep_all: bool) ->
     if "vid" not in keys.columns:
         keys = keys.with_columns(vid=pl.lit(None, dtype=pl.Int32))
     # only values that name several states (DEU: 255 and 260) need the year to decide
-    cands = ccodes_for_names(keys["lookup"].drop_nulls().unique().to_list(), kinds)
+    cands = ccodes_for_names(keys["lookup"].drop_nulls().unique(), kinds)
     several_states = cands.group_by("name").agg(pl.col("ccode").n_unique().alias("n"))
     several_states = several_states.filter(pl.col("n") > 1)["name"]
     single = cands.filter(~pl.col("name").is_in(several_states.to_list())).select(
@@ -336,8 +338,12 @@ def _lookup_frame(keys: pl.DataFrame, kinds: tuple[str, ...], keep_all: bool) ->
         .with_columns(year=pl.lit(None, dtype=pl.Int32))
         .join(single, on="lookup", how="left")
     )
+    # only these values are looked up year by year
+    every_year = pl.DataFrame(
+        {"year": list(range(years[0], years[1] + 1))}, schema={"year": pl.Int32}
+    )
     varying = assign_ccodes(
-        keys.filter(pl.col("lookup").is_in(several_states.to_list())),
+        keys.filter(pl.col("lookup").is_in(several_states.to_list())).join(every_year, how="cross"),
         "lookup",
         "year",
         "ccode",
@@ -400,37 +406,32 @@ def _code_actor_lookup(last_year: int) -> pl.DataFrame:
         {v.upper() for v in state_spellings(state_table()["ccode"].to_list(), CODE_KINDS)}
         | {"", "NONE", "None", "NA", "N/A", "NULL", "null", "---"}
     )
-    keys = pl.DataFrame({"v": codes}).join(
-        pl.DataFrame({"year": list(range(FIRST_YEAR, last_year + 1))}, schema={"year": pl.Int32}),
-        how="cross",
-    )
-    return _lookup_frame(keys.with_columns(lookup=pl.col("v")), CODE_KINDS, keep_all=False)
+    keys = pl.DataFrame({"v": codes}).with_columns(lookup=pl.col("v"))
+    return _lookup_frame(keys, (FIRST_YEAR, last_year), CODE_KINDS, keep_all=False)
 
 
-def _country_of(name: str) -> str:
-    """ICEWS actor name -> its country: ``Police_(Iran)`` -> ``Iran``; ``Iran`` -> ``Iran``."""
-    text = name.replace("_", " ").strip()
-    m = _BRACKETED.search(text)
-    return (m.group(1) if m else text).strip()
+def actor_country(name: pl.Expr) -> pl.Expr:
+    """ICEWS actor name -> its country: ``Police_(Iran)`` -> ``Iran``; ``Iran`` -> ``Iran``
+    (underscores read as spaces; a trailing bracket gives the country)."""
+    text = name.str.replace_all("_", " ", literal=True).str.strip_chars()
+    inner = text.str.extract(_BRACKETED.pattern, 1)
+    return pl.when(inner.is_not_null()).then(inner).otherwise(text).str.strip_chars()
 
 
 def _vocab_actor_lookup(
     values: list[str], years: tuple[int, int], fmt: Format
 ) -> tuple[pl.DataFrame, list[str]]:
     """Distinct actor values of the data (and its first and last year) -> lk_actor, values by vid."""
-    if fmt.actor_kind == "tkg":
-        mapping = [_country_of(x) for x in values]
-    else:
-        mapping = [x.strip() for x in values]
     base = pl.DataFrame(
-        {"v": values, "lookup": mapping, "vid": list(range(len(values)))},
-        schema={"v": pl.String, "lookup": pl.String, "vid": pl.Int32},
+        {"v": values, "vid": list(range(len(values)))},
+        schema={"v": pl.String, "vid": pl.Int32},
     )
-    keys = base.join(
-        pl.DataFrame({"year": list(range(years[0], years[1] + 1))}, schema={"year": pl.Int32}),
-        how="cross",
-    )
-    return _lookup_frame(keys, NAME_KINDS, keep_all=True), values
+    if fmt.actor_kind == "tkg":
+        lookup = actor_country(pl.col("v"))
+    else:
+        lookup = pl.col("v").str.strip_chars()
+    keys = base.with_columns(lookup=lookup).select("v", "lookup", "vid")
+    return _lookup_frame(keys, years, NAME_KINDS, keep_all=True), values
 
 
 @cache

@@ -24,7 +24,7 @@ from functools import cache
 import polars as pl
 
 from allyscope.errors import InvalidInputError, UnknownStateError
-from allyscope.states.normalize import normalize_name
+from allyscope.states.normalize import normalize_name, normalize_names
 from allyscope.states.table import cow_membership, gw_cow_crosswalk, gw_membership, state_table
 
 # lower number wins when one key maps to several states
@@ -100,9 +100,8 @@ def _alias_rows() -> pl.DataFrame:
             ).explode("value")
         )
     df = pl.concat(parts).filter(pl.col("value").is_not_null() & (pl.col("value") != ""))
-    keys = [normalize_name(v) for v in df["value"].to_list()]
     return df.with_columns(
-        key=pl.Series(keys, dtype=pl.String),
+        key=normalize_names(df["value"]),
         priority=pl.col("kind").replace_strict(_PRIORITY, return_dtype=pl.Int8),
     ).filter(pl.col("key") != "")
 
@@ -301,7 +300,7 @@ def state_spellings(ccodes: Iterable[int], kinds: Iterable[str] | None = None) -
 
 
 def ccodes_for_names(
-    names: Iterable[str | None], kinds: Iterable[str] | None = None
+    names: Iterable[str | None] | pl.Series, kinds: Iterable[str] | None = None
 ) -> pl.DataFrame:
     """Map distinct source names to candidate COW codes (vectorised over a join).
 
@@ -311,11 +310,9 @@ def ccodes_for_names(
     (e.g. ``("iso3", "iso_former")`` for a column of ISO codes, so that a regional
     code never matches a COW abbreviation); None matches every kind.
     """
-    distinct = sorted({n for n in names if n is not None})
-    frame = pl.DataFrame(
-        {"name": distinct, "key": [normalize_name(n) for n in distinct]},
-        schema={"name": pl.String, "key": pl.String},
-    )
+    given = names if isinstance(names, pl.Series) else pl.Series(list(names), dtype=pl.String)
+    distinct = given.cast(pl.String).drop_nulls().unique().sort().alias("name")
+    frame = pl.DataFrame({"name": distinct, "key": normalize_names(distinct)})
     table = alias_table() if kinds is None else _alias_table_for(tuple(sorted(set(kinds))))
     hits = frame.join(table.select("key", "ccode", "priority"), on="key", how="left")
     best = hits.group_by("name").agg(pl.col("priority").min().alias("best"))
@@ -339,7 +336,7 @@ def assign_ccodes(
     is used; if none was, the one whose membership is closest in time. ``kinds`` limits
     the kinds of key matched (see :func:`ccodes_for_names`).
     """
-    cands = ccodes_for_names(df[name_col].unique().to_list(), kinds)
+    cands = ccodes_for_names(df[name_col].unique(), kinds)
     spans = (
         cow_membership()
         .group_by("ccode")
