@@ -616,11 +616,15 @@ def _finish(
     dated = raw.filter(pl.col("year").is_not_null())
     first, last = dated.select(pl.col("first_day").min(), pl.col("last_day").max()).row(0)
     coverage_keys = dated.select(keys).unique().sort(keys)
-    unmatched = {
-        side: _top(bad.filter(pl.col("reason") == f"{side}_unmatched"))
-        for side in ("source", "target")
-    }
-    unknown_events = _top(bad.filter(pl.col("reason") == "event_unknown"))
+    # rows per unknown value, for the three reasons that name one, in one grouping
+    listed = ["source_unmatched", "target_unmatched", "event_unknown"]
+    by_value = (
+        bad.filter(pl.col("reason").is_in(listed))
+        .group_by("reason", "detail")
+        .agg(pl.col("n").sum().alias("rows"))
+    )
+    unmatched = {side: _top(by_value, f"{side}_unmatched") for side in ("source", "target")}
+    unknown_events = _top(by_value, "event_unknown")
     good = raw.filter(pl.col("reason").is_null())
     outside = 0
     if pairs is not None:
@@ -637,7 +641,10 @@ def _finish(
         good = kept.drop("lo", "hi")
     table = good.group_by("ccode1", "ccode2", *keys).agg(
         pl.col("n").sum().alias("events"),
-        *[pl.col("n").filter(pl.col("quad") == q).sum().alias(name) for q, name in QUADS.items()],
+        *[
+            pl.when(pl.col("quad") == q).then(pl.col("n")).sum().alias(name)
+            for q, name in QUADS.items()
+        ],
         pl.col("g_sum").sum().alias("goldstein_sum"),
         pl.col("g_n").sum().alias("goldstein_events"),
     )
@@ -694,16 +701,14 @@ def _finish(
     return table, meta
 
 
-def _top(df: pl.DataFrame, k: int = 15) -> list[dict[str, Any]]:
-    if df.is_empty():
-        return []
+def _top(by_value: pl.DataFrame, reason: str, k: int = 15) -> list[dict[str, Any]]:
+    """The ``k`` values with most rows for ``reason`` (``by_value``: reason, detail, rows)."""
     t = (
-        df.group_by("detail")
-        .agg(pl.col("n").sum().alias("rows"))
+        by_value.filter(pl.col("reason") == reason)
         .sort(["rows", "detail"], descending=[True, False], nulls_last=True)
         .head(k)
     )
-    return [{"value": v, "rows": int(n)} for v, n in t.iter_rows()]
+    return [{"value": v, "rows": int(n)} for v, n in t.select("detail", "rows").iter_rows()]
 
 
 # ---------------------------------------------------------------- the API
@@ -798,23 +803,18 @@ def aggregate(
 def _conform(df: pl.DataFrame, by: str, lk: Lookups) -> pl.DataFrame:
     """One schema for every engine's raw output; reason codes and value ids become text."""
     df = df.with_columns(pl.col("reason").cast(pl.Int8), pl.col("detail_id").cast(pl.Int64))
-    names = pl.DataFrame(
-        {"code": list(REASON_CODES), "name": list(REASON_CODES.values())},
-        schema={"code": pl.Int8, "name": pl.String},
-    )
-    df = df.join(names, left_on="reason", right_on="code", how="left")
+    # reason codes 0-10 and value ids index these lists directly
+    names = pl.Series([REASON_CODES.get(c) for c in range(max(REASON_CODES) + 1)], dtype=pl.String)
     actor = pl.Series(lk.actor_values, dtype=pl.String)
     event = pl.Series(lk.event_values, dtype=pl.String)
-    ids = pl.col("detail_id")
+    ids, reason = pl.col("detail_id"), pl.col("reason")
     df = df.with_columns(
+        name=pl.lit(names).gather(reason),
         detail=pl.coalesce(
             pl.col("detail").cast(pl.String),
-            pl.when(pl.col("reason").is_in([4, 7]) & ids.is_not_null())
-            .then(ids.replace_strict(dict(enumerate(actor.to_list())), default=None))
-            .when((pl.col("reason") == 9) & ids.is_not_null())
-            .then(ids.replace_strict(dict(enumerate(event.to_list())), default=None))
-            .cast(pl.String),
-        )
+            pl.lit(actor).gather(pl.when(reason.is_in([4, 7])).then(ids)),
+            pl.lit(event).gather(pl.when(reason == 9).then(ids)),
+        ),
     )
     return df.select(
         pl.col("name").alias("reason"),

@@ -36,6 +36,10 @@ class Engine(ABC):
 
     name = ""
     text_type = "VARCHAR"
+    #: sum the checked combinations by reason and output key inside the engine; worth it
+    #: where the result travels (Spark's executors to the driver); the local engines hand
+    #: their rows to Polars as they are (the summing up groups them anyway)
+    groups_result = False
 
     def ident(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
@@ -176,6 +180,7 @@ class SparkEngine(Engine):
 
     name = "spark"
     text_type = "STRING"
+    groups_result = True
 
     def __init__(self, master: str | None = None, conf: dict[str, str] | None = None) -> None:
         try:

@@ -408,13 +408,16 @@ def aggregate_sql(
         f", CASE WHEN {valid} THEN d0 END AS dv0, CASE WHEN {valid} THEN d1 END AS dv1"
     )
     names = ", ".join(keys)
-    days = (
-        "MIN(dv0) AS first_day, MAX(dv1) AS last_day"
-        if dates
-        else "CAST(NULL AS DATE) AS first_day, CAST(NULL AS DATE) AS last_day"
-    )
+    no_days = "CAST(NULL AS DATE) AS first_day, CAST(NULL AS DATE) AS last_day"
+    checked = f"(SELECT {inner} FROM ({r}) r) x"
+    if preaggregate and not engine.groups_result:  # a row per combination, summed later
+        days = "dv0 AS first_day, dv1 AS last_day" if dates else no_days
+        return (
+            f"SELECT {names}, CAST(n AS BIGINT) AS n, gs AS g_sum, CAST(gn AS BIGINT) AS g_n, "
+            f"{days} FROM {checked}"
+        )
+    days = "MIN(dv0) AS first_day, MAX(dv1) AS last_day" if dates else no_days
     return (
         f"SELECT {names}, CAST(SUM(n) AS BIGINT) AS n, SUM(gs) AS g_sum, "
-        f"CAST(SUM(gn) AS BIGINT) AS g_n, {days} "
-        f"FROM (SELECT {inner} FROM ({r}) r) x GROUP BY {names}"
+        f"CAST(SUM(gn) AS BIGINT) AS g_n, {days} FROM {checked} GROUP BY {names}"
     )
