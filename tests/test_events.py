@@ -452,6 +452,35 @@ def test_aggregation_is_additive_and_engines_agree(tmp_path, a, b):
     )
 
 
+def test_engines_in_threads_share_the_database_but_not_their_tables(tmp_path):
+    """DuckDB engines with default settings are connections to one in-memory database;
+    each has its own ``events`` view and lookups, so aggregations in parallel threads
+    give what each gives alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [
+        _subset(tmp_path, f"p{k}", list(range(k * 3000, k * 3000 + 2000 + 500 * k)))
+        for k in range(4)
+    ]
+    alone = [events.aggregate(p, input_format="icews14") for p in paths]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda p: events.aggregate(p, input_format="icews14"), paths * 2))
+    for k, got in enumerate(together):
+        want = alone[k % 4]
+        assert_frame_equal(got.table, want.table)
+        assert got.metadata["rows_read"] == want.metadata["rows_read"] == 2000 + 500 * (k % 4)
+    own = DuckDBEngine(threads=1)  # settings of its own: a database of its own
+    try:
+        assert own.con.sql("SELECT current_setting('threads')").fetchall()[0][0] == 1
+    finally:
+        own.close()
+    shared = DuckDBEngine()
+    try:
+        assert shared.con.sql("SELECT current_setting('threads')").fetchall()[0][0] != 1
+    finally:
+        shared.close()
+
+
 # ------------------------------------------------------------------ CAMEO table
 
 
