@@ -605,71 +605,90 @@ def _ids(
 
 
 def _finish(
-    raw: pl.DataFrame, by: str, pairs: list[tuple[int, int]] | None
+    raw: pl.LazyFrame, by: str, pairs: list[tuple[int, int]] | None
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
     keys = ["year", *(["month"] if by == "month" else [])]
-    rows_read = int(raw["n"].sum() or 0)
-    skipped: dict[str, int] = {r: 0 for r in REASONS}
-    bad = raw.filter(pl.col("reason").is_not_null())
-    for r, n in bad.group_by("reason").agg(pl.col("n").sum()).iter_rows():
-        skipped[r] += int(n)
-    dated = raw.filter(pl.col("year").is_not_null())
-    first, last = dated.select(pl.col("first_day").min(), pl.col("last_day").max()).row(0)
-    coverage_keys = dated.select(keys).unique().sort(keys)
+    # every part below is one lazy query over ``raw``, all collected at once (in parallel)
+    lf = raw.cache()  # read by every part
+    n = pl.col("n")
+    bad = lf.filter(pl.col("reason").is_not_null())
+    dated = lf.filter(pl.col("year").is_not_null())
     # rows per unknown value, for the three reasons that name one, in one grouping
     listed = ["source_unmatched", "target_unmatched", "event_unknown"]
-    by_value = (
-        bad.filter(pl.col("reason").is_in(listed))
-        .group_by("reason", "detail")
-        .agg(pl.col("n").sum().alias("rows"))
-    )
-    unmatched = {side: _top(by_value, f"{side}_unmatched") for side in ("source", "target")}
-    unknown_events = _top(by_value, "event_unknown")
-    good = raw.filter(pl.col("reason").is_null())
-    outside = 0
+    good = lf.filter(pl.col("reason").is_null())
+    kept = good
     if pairs is not None:
-        want = pl.DataFrame(
+        want = pl.LazyFrame(
             {"lo": [a for a, _ in pairs], "hi": [b for _, b in pairs]},
             schema={"lo": pl.Int16, "hi": pl.Int16},
         )
-        tagged = good.with_columns(
-            lo=pl.min_horizontal("ccode1", "ccode2").cast(pl.Int16),
-            hi=pl.max_horizontal("ccode1", "ccode2").cast(pl.Int16),
+        kept = (
+            good.with_columns(
+                lo=pl.min_horizontal("ccode1", "ccode2").cast(pl.Int16),
+                hi=pl.max_horizontal("ccode1", "ccode2").cast(pl.Int16),
+            )
+            .join(want, on=["lo", "hi"], how="semi")
+            .drop("lo", "hi")
         )
-        kept = tagged.join(want, on=["lo", "hi"], how="semi")
-        outside = int(good["n"].sum() or 0) - int(kept["n"].sum() or 0)
-        good = kept.drop("lo", "hi")
-    table = good.group_by("ccode1", "ccode2", *keys).agg(
-        pl.col("n").sum().alias("events"),
-        *[
-            pl.when(pl.col("quad") == q).then(pl.col("n")).sum().alias(name)
-            for q, name in QUADS.items()
-        ],
-        pl.col("g_sum").sum().alias("goldstein_sum"),
-        pl.col("g_n").sum().alias("goldstein_events"),
+    table_q = (
+        kept.group_by("ccode1", "ccode2", *keys)
+        .agg(
+            n.sum().alias("events"),
+            *[pl.when(pl.col("quad") == q).then(n).sum().alias(name) for q, name in QUADS.items()],
+            pl.col("g_sum").sum().alias("goldstein_sum"),
+            pl.col("g_n").sum().alias("goldstein_events"),
+        )
+        .with_columns(
+            goldstein_mean=pl.when(pl.col("goldstein_events") > 0).then(
+                pl.col("goldstein_sum") / pl.col("goldstein_events")
+            ),
+            goldstein_sum=pl.when(pl.col("goldstein_events") > 0).then(pl.col("goldstein_sum")),
+            **{
+                f"{c}_share": pl.when(pl.col("events") > 0).then(pl.col(c) / pl.col("events"))
+                for c in COUNTS
+            },
+        )
+        .select(
+            pl.col("ccode1").cast(pl.Int16),
+            pl.col("ccode2").cast(pl.Int16),
+            pl.col("year").cast(pl.Int16),
+            *([pl.col("month").cast(pl.Int8)] if by == "month" else []),
+            pl.col("events").cast(pl.Int64),
+            *[pl.col(c).cast(pl.Int64) for c in COUNTS],
+            pl.col("goldstein_sum").cast(pl.Float64),
+            pl.col("goldstein_mean").cast(pl.Float64),
+            pl.col("goldstein_events").cast(pl.Int64),
+            *[pl.col(c).cast(pl.Float64) for c in SHARES],
+        )
+        .sort("ccode1", "ccode2", *keys)
     )
-    table = table.with_columns(
-        goldstein_mean=pl.when(pl.col("goldstein_events") > 0).then(
-            pl.col("goldstein_sum") / pl.col("goldstein_events")
-        ),
-        goldstein_sum=pl.when(pl.col("goldstein_events") > 0).then(pl.col("goldstein_sum")),
-        **{
-            f"{c}_share": pl.when(pl.col("events") > 0).then(pl.col(c) / pl.col("events"))
-            for c in COUNTS
-        },
+    totals_q = pl.concat(
+        [
+            lf.select(pl.lit("read").alias("what"), n.sum().alias("rows")),
+            good.select(pl.lit("good").alias("what"), n.sum().alias("rows")),
+            kept.select(pl.lit("kept").alias("what"), n.sum().alias("rows")),
+        ]
     )
-    table = table.select(
-        pl.col("ccode1").cast(pl.Int16),
-        pl.col("ccode2").cast(pl.Int16),
-        pl.col("year").cast(pl.Int16),
-        *([pl.col("month").cast(pl.Int8)] if by == "month" else []),
-        pl.col("events").cast(pl.Int64),
-        *[pl.col(c).cast(pl.Int64) for c in COUNTS],
-        pl.col("goldstein_sum").cast(pl.Float64),
-        pl.col("goldstein_mean").cast(pl.Float64),
-        pl.col("goldstein_events").cast(pl.Int64),
-        *[pl.col(c).cast(pl.Float64) for c in SHARES],
-    ).sort("ccode1", "ccode2", *keys)
+    table, totals, skipped_rows, days, coverage_keys, by_value = pl.collect_all(
+        [
+            table_q,
+            totals_q,
+            bad.group_by("reason").agg(n.sum()),
+            dated.select(pl.col("first_day").min(), pl.col("last_day").max()),
+            dated.select(keys).unique().sort(keys),
+            bad.filter(pl.col("reason").is_in(listed))
+            .group_by("reason", "detail")
+            .agg(n.sum().alias("rows")),
+        ]
+    )
+    total = {w: int(r or 0) for w, r in totals.iter_rows()}
+    rows_read, outside = total["read"], total["good"] - total["kept"]
+    skipped: dict[str, int] = {r: 0 for r in REASONS}
+    for r, k in skipped_rows.iter_rows():
+        skipped[r] += int(k)
+    first, last = days.row(0)
+    unmatched = {side: _top(by_value, f"{side}_unmatched") for side in ("source", "target")}
+    unknown_events = _top(by_value, "event_unknown")
     counted = int(table["events"].sum() or 0)
     years = sorted({int(y) for y in coverage_keys["year"].to_list()})
     partial = set()
@@ -800,9 +819,10 @@ def aggregate(
     return EventAggregate(table, meta)
 
 
-def _conform(df: pl.DataFrame, by: str, lk: Lookups) -> pl.DataFrame:
-    """One schema for every engine's raw output; reason codes and value ids become text."""
-    df = df.with_columns(pl.col("reason").cast(pl.Int8), pl.col("detail_id").cast(pl.Int64))
+def _conform(df: pl.DataFrame, by: str, lk: Lookups) -> pl.LazyFrame:
+    """One schema for every engine's raw output; reason codes and value ids become text
+    (lazy: collected with the summing up)."""
+    df = df.lazy().with_columns(pl.col("reason").cast(pl.Int8), pl.col("detail_id").cast(pl.Int64))
     # reason codes 0-10 and value ids index these lists directly
     names = pl.Series([REASON_CODES.get(c) for c in range(max(REASON_CODES) + 1)], dtype=pl.String)
     actor = pl.Series(lk.actor_values, dtype=pl.String)
