@@ -649,10 +649,7 @@ def _finish(
             },
         )
         .select(
-            pl.col("ccode1").cast(pl.Int16),
-            pl.col("ccode2").cast(pl.Int16),
-            pl.col("year").cast(pl.Int16),
-            *([pl.col("month").cast(pl.Int8)] if by == "month" else []),
+            *_dyad_period(by),
             pl.col("events").cast(pl.Int64),
             *[pl.col(c).cast(pl.Int64) for c in COUNTS],
             pl.col("goldstein_sum").cast(pl.Float64),
@@ -819,6 +816,13 @@ def aggregate(
     return EventAggregate(table, meta)
 
 
+def _dyad_period(by: str) -> list[pl.Expr]:
+    """The key columns of raw and output rows in the output's types."""
+    keys = [pl.col("ccode1").cast(pl.Int16), pl.col("ccode2").cast(pl.Int16)]
+    keys.append(pl.col("year").cast(pl.Int16))
+    return keys + ([pl.col("month").cast(pl.Int8)] if by == "month" else [])
+
+
 def _conform(df: pl.DataFrame, by: str, lk: Lookups) -> pl.LazyFrame:
     """One schema for every engine's raw output; reason codes and value ids become text
     (lazy: collected with the summing up)."""
@@ -839,10 +843,7 @@ def _conform(df: pl.DataFrame, by: str, lk: Lookups) -> pl.LazyFrame:
     return df.select(
         pl.col("name").alias("reason"),
         "detail",
-        pl.col("ccode1").cast(pl.Int16),
-        pl.col("ccode2").cast(pl.Int16),
-        pl.col("year").cast(pl.Int16),
-        *([pl.col("month").cast(pl.Int8)] if by == "month" else []),
+        *_dyad_period(by),
         pl.col("quad").cast(pl.Int8),
         pl.col("n").cast(pl.Int64),
         pl.col("g_sum").cast(pl.Float64),
