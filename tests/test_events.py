@@ -97,18 +97,12 @@ def test_sample_table_invariants(sample_year):
     assert int(t["events"].sum()) == sample_year.metadata["events_counted"]
 
 
-def _country(name: str) -> str:
-    text = name.replace("_", " ").strip()
-    m = re.search(r"\(([^()]*)\)\s*$", text)
-    return (m.group(1) if m else text).strip()
-
-
 def test_sample_matches_a_plain_polars_reading(sample_year):
     """An independent row-by-row reading of the sample gives the same counts and sums."""
     s = load("icews_events").with_columns(year=pl.col("date").dt.year().cast(pl.Int16))
     s = s.with_columns(
-        sc=pl.col("subject").map_elements(_country, return_dtype=pl.String),
-        tc=pl.col("object").map_elements(_country, return_dtype=pl.String),
+        sc=pl.col("subject").map_elements(_country_reference, return_dtype=pl.String),
+        tc=pl.col("object").map_elements(_country_reference, return_dtype=pl.String),
     )
     kinds = ("name", "alias", "iso3", "iso_former")
     s = assign_ccodes(s, "sc", "year", "c1", kinds)
@@ -695,7 +689,11 @@ def _country_reference(name: str) -> str:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.text(alphabet="Iran_Police ()\t(Rusia)x", max_size=25), max_size=15))
+@given(
+    st.lists(
+        st.text(alphabet="Iran_Police ()\t(Rusia)x\x1c\x1f\x85\u3000", max_size=25), max_size=15
+    )
+)
 def test_actor_country_equals_the_value_by_value_rule(names):
     from allyscope.events.aggregate import actor_country
 

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
-import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -105,7 +104,12 @@ REASONS: dict[str, str] = {
     "event_unknown": "an event type with no CAMEO code or quad class in the tables",
     "same_state": "source and target are the same state (domestic events)",
 }
-_BRACKETED = re.compile(r"\(([^()]*)\)\s*$")
+#: What Python's ``str.strip()`` removes: Unicode whitespace and the separators \x1c-\x1f,
+#: which Polars' (Rust's) whitespace leaves; spelled out so both read names alike.
+_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_WS_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE) + "]"
+#: A trailing bracket (the country of an ICEWS14 actor), as a Polars regex.
+_BRACKETED = r"\(([^()]*)\)" + _WS_CLASS + "*$"
 _MISSING = {"", "none", "na", "n/a", "null", "---"}
 #: Kinds of state key matched for code columns (GDELT, POLECAT) and for name columns.
 CODE_KINDS = ("iso3", "iso_former")
@@ -413,9 +417,9 @@ def _code_actor_lookup(last_year: int) -> pl.DataFrame:
 def actor_country(name: pl.Expr) -> pl.Expr:
     """ICEWS actor name -> its country: ``Police_(Iran)`` -> ``Iran``; ``Iran`` -> ``Iran``
     (underscores read as spaces; a trailing bracket gives the country)."""
-    text = name.str.replace_all("_", " ", literal=True).str.strip_chars()
-    inner = text.str.extract(_BRACKETED.pattern, 1)
-    return pl.when(inner.is_not_null()).then(inner).otherwise(text).str.strip_chars()
+    text = name.str.replace_all("_", " ", literal=True).str.strip_chars(_WHITESPACE)
+    inner = text.str.extract(_BRACKETED, 1)
+    return pl.when(inner.is_not_null()).then(inner).otherwise(text).str.strip_chars(_WHITESPACE)
 
 
 def _vocab_actor_lookup(
