@@ -742,3 +742,45 @@ def test_actor_lookup_gives_each_years_state_as_a_cross_join_would():
     assert lk.filter(pl.col("v") == "Germany")["y1"].item() is not None  # 255 -> 260 -> 255
     issues = dict(lk.select("v", "issue").iter_rows())
     assert issues["Somewhere Else"] == 2 and issues["N/A"] == 1
+
+
+def _state_in_year(lk: pl.DataFrame) -> pl.DataFrame:
+    """(v, year) -> ccode as the query reads ``lk_actor``: the code from the last switch at
+    or before the year, else the value's first code (issue-0 values only)."""
+    switch = sorted(int(c[1:]) for c in lk.columns if re.fullmatch(r"y\d+", c))
+    from allyscope.events.query import FIRST_YEAR
+
+    years = pl.DataFrame({"year": list(range(FIRST_YEAR, 2028))}, schema={"year": pl.Int32})
+    rows = lk.filter(pl.col("issue") == 0).join(years, how="cross")
+    code = pl.col("ccode")
+    for k in switch:  # later switches override earlier ones
+        since = pl.col(f"y{k}").is_not_null() & (pl.col("year") >= pl.col(f"y{k}"))
+        code = pl.when(since).then(pl.col(f"c{k}")).otherwise(code)
+    return rows.select("v", "year", code.alias("ccode"))
+
+
+def test_code_lookup_gives_each_years_state_as_a_cross_join_would():
+    """GDELT's and POLECAT's ISO3 lookup, built once for every year since 1800, resolves
+    every code in every year as looking the code up in that year would (DEU: 255 -> 260
+    -> 255; YEM: 678 -> 679); empty and "NONE"-like values are missing."""
+    from allyscope.events.aggregate import CODE_KINDS, _code_actor_lookup
+
+    lk = _code_actor_lookup(2027)
+    got = _state_in_year(lk)
+    want = assign_ccodes(
+        got.select("v", "year").with_columns(lookup=pl.col("v")),
+        "lookup",
+        "year",
+        "ccode",
+        CODE_KINDS,
+    ).select("v", "year", "ccode")
+    both = got.join(want, on=["v", "year"], suffix="_cross")
+    assert both.height == got.height > 200 * 200
+    diff = both.filter(pl.col("ccode").cast(pl.Int32) != pl.col("ccode_cross").cast(pl.Int32))
+    assert diff.height == 0, diff.head()
+    assert both.filter(pl.col("ccode_cross").is_null()).height == 0
+    issues = dict(lk.select("v", "issue").iter_rows())
+    assert issues["NONE"] == 1 and issues[""] == 1
+    deu = got.filter(pl.col("v") == "DEU").sort("year")
+    assert dict(deu.select("year", "ccode").iter_rows())[1970] == 260
+    assert dict(deu.select("year", "ccode").iter_rows())[2000] == 255
