@@ -624,7 +624,11 @@ def test_coder_agreement_with_the_gold_set_cross_validated():
 
     from allyscope.documents.coder import fitted_model
     from allyscope.documents.embeddings import EmbeddingStore
-    from allyscope.documents.reliability import cross_validated_kappa, training_set
+    from allyscope.documents.reliability import (
+        cross_validated_kappa,
+        repeated_cv_kappa,
+        training_set,
+    )
 
     fx = np.load(Path(__file__).parent / "data" / "gold_embeddings.npz")
     gold = gold_passages()
@@ -639,9 +643,21 @@ def test_coder_agreement_with_the_gold_set_cross_validated():
     coder = Coder(method="lexicon", store=store)
     for fam, floor in (("dimension", 0.55), ("role", 0.5), ("framing", 0.4)):
         ts = training_set(coder, meta["kw_scale"][fam], gold, emb)
-        kappa, _ = cross_validated_kappa(ts, fam, meta["C"][fam], meta["phrase_weight"][fam])
+        c, pw = meta["C"][fam], meta["phrase_weight"][fam]
+        kappa, _ = cross_validated_kappa(ts, fam, c, pw)  # the grid's split (seed 0)
         assert kappa == pytest.approx(meta["chosen_cv10_kappa"][fam], abs=0.02)
         assert kappa >= floor, (fam, kappa)
+        mean, low, high = repeated_cv_kappa(ts, fam, c, pw, meta["cv_repeats"])
+        assert mean == pytest.approx(meta["chosen_cv10_repeated"][fam]["mean"], abs=0.02)
+        assert low <= kappa <= high and low <= mean <= high
+
+
+def test_repeated_cross_validation_needs_one_run():
+    from allyscope.documents.reliability import TrainingSet, repeated_cv_kappa
+
+    ts = TrainingSet(np.zeros((0, 1)), gold_passages().head(0), np.zeros((0, 1)), [])
+    with pytest.raises(InvalidInputError, match="repeats must be at least 1"):
+        repeated_cv_kappa(ts, "role", 1.0, repeats=0)
 
 
 # --- reference lists --------------------------------------------------------------------
