@@ -177,7 +177,7 @@ def keyed_sql(
     lookups.append(("ek", "quad" if own_quad else "event", "lk_quad" if own_quad else "lk_event"))
     # an actor value that is missing, unmatched or several countries in every year decides
     # the row's reason on its own (POLECAT excepted: its COW column may still name a state),
-    # so the values checked after it need not be kept apart
+    # so the raw texts of the values checked after it need not be kept
     settled = {
         "sk": [],
         "tk": [] if polecat else ["(sk.id IS NULL OR sk.issue > 0)"],
@@ -188,8 +188,10 @@ def keyed_sql(
     joins = []
     for key, role, table in lookups:
         joins.append(f"LEFT JOIN {table}_ids {key} ON k.{role} = {key}.v")
-        before = " OR ".join(settled.get(key, []))
-        keys[key] = f"CASE WHEN {before} THEN NULL ELSE {key}.id END" if before else f"{key}.id"
+        # the id itself is kept even when an earlier value settles the row: nulling it
+        # would halve the combinations but costs more per row than it saves (5M rows:
+        # 313k combinations in 0.53 s with the CASEs, 628k in 0.45 s without)
+        keys[key] = f"{key}.id"
         name, value = (
             ("ev_raw", "COALESCE(k.event, k.quad)") if key == "ek" else (role, f"k.{role}")
         )
