@@ -110,6 +110,11 @@ _WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _WS_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _WHITESPACE) + "]"
 #: A trailing bracket (the country of an ICEWS14 actor), as a Polars regex.
 _BRACKETED = r"\(([^()]*)\)" + _WS_CLASS + "*$"
+_REASON_CODE = {r: c for c, r in REASON_CODES.items()}
+#: Reason codes of rows reported by their unknown value (the value's id or text): an actor
+#: value (``lk_actor.vid``) or an event value (``lk_event.vid``).
+_ACTOR_REASONS = (_REASON_CODE["source_unmatched"], _REASON_CODE["target_unmatched"])
+_VALUE_REASONS = (*_ACTOR_REASONS, _REASON_CODE["event_unknown"])
 _MISSING = {"", "none", "na", "n/a", "null", "---"}
 #: Kinds of state key matched for code columns (GDELT, POLECAT) and for name columns.
 CODE_KINDS = ("iso3", "iso_former")
@@ -609,17 +614,16 @@ def _ids(
 
 
 def _finish(
-    raw: pl.LazyFrame, by: str, pairs: list[tuple[int, int]] | None
+    raw: pl.LazyFrame, values: pl.LazyFrame, by: str, pairs: list[tuple[int, int]] | None
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """The dyad-period table and the metadata from :func:`_conform`'s two frames."""
     keys = ["year", *(["month"] if by == "month" else [])]
     # every part below is one lazy query over ``raw``, all collected at once (in parallel)
     lf = raw.cache()  # read by every part
     n = pl.col("n")
-    bad = lf.filter(pl.col("reason").is_not_null())
+    bad = lf.filter(pl.col("reason") != 0)
     dated = lf.filter(pl.col("year").is_not_null())
-    # rows per unknown value, for the three reasons that name one, in one grouping
-    listed = ["source_unmatched", "target_unmatched", "event_unknown"]
-    good = lf.filter(pl.col("reason").is_null())
+    good = lf.filter(pl.col("reason") == 0)
     kept = good
     if pairs is not None:
         want = pl.LazyFrame(
@@ -677,16 +681,15 @@ def _finish(
             bad.group_by("reason").agg(n.sum()),
             dated.select(pl.col("first_day").min(), pl.col("last_day").max()),
             dated.select(keys).unique().sort(keys),
-            bad.filter(pl.col("reason").is_in(listed))
-            .group_by("reason", "detail")
-            .agg(n.sum().alias("rows")),
+            # rows per unknown value (one value may come from several inputs)
+            values.group_by("reason", "detail").agg(pl.col("rows").sum()),
         ]
     )
     total = {w: int(r or 0) for w, r in totals.iter_rows()}
     rows_read, outside = total["read"], total["good"] - total["kept"]
     skipped: dict[str, int] = {r: 0 for r in REASONS}
-    for r, k in skipped_rows.iter_rows():
-        skipped[r] += int(k)
+    for code, k in skipped_rows.iter_rows():
+        skipped[REASON_CODES[code]] += int(k)
     first, last = days.row(0)
     unmatched = {side: _top(by_value, f"{side}_unmatched") for side in ("source", "target")}
     unknown_events = _top(by_value, "event_unknown")
@@ -793,7 +796,12 @@ def aggregate(
     finally:
         if not isinstance(engine, Engine):
             eng.close()
-    table, meta = _finish(pl.concat(parts, how="vertical"), by, pairs)
+    table, meta = _finish(
+        pl.concat([rows for rows, _ in parts], how="vertical"),
+        pl.concat([values for _, values in parts], how="vertical"),
+        by,
+        pairs,
+    )
     from allyscope import __version__
 
     meta = {
@@ -827,26 +835,17 @@ def _dyad_period(by: str) -> list[pl.Expr]:
     return keys + ([pl.col("month").cast(pl.Int8)] if by == "month" else [])
 
 
-def _conform(df: pl.DataFrame, by: str, lk: Lookups) -> pl.LazyFrame:
-    """One schema for every engine's raw output; reason codes and value ids become text
-    (lazy: collected with the summing up)."""
+def _conform(df: pl.DataFrame, by: str, lk: Lookups) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """One schema for every engine's raw output (lazy: collected with the summing up).
+
+    Two frames: the combinations (``reason`` stays the query's code, 0 for counted rows),
+    and the skipped rows per unknown value (``reason`` name, ``detail`` text, ``rows``).
+    The values behind the ids are looked up after grouping by id, so each distinct value
+    is turned into text once, not once per combination.
+    """
     df = df.lazy().with_columns(pl.col("reason").cast(pl.Int8), pl.col("detail_id").cast(pl.Int64))
-    # reason codes 0-10 and value ids index these lists directly
-    names = pl.Series([REASON_CODES.get(c) for c in range(max(REASON_CODES) + 1)], dtype=pl.String)
-    actor = pl.Series(lk.actor_values, dtype=pl.String)
-    event = pl.Series(lk.event_values, dtype=pl.String)
-    ids, reason = pl.col("detail_id"), pl.col("reason")
-    df = df.with_columns(
-        name=pl.lit(names).gather(reason),
-        detail=pl.coalesce(
-            pl.col("detail").cast(pl.String),
-            pl.lit(actor).gather(pl.when(reason.is_in([4, 7])).then(ids)),
-            pl.lit(event).gather(pl.when(reason == 9).then(ids)),
-        ),
-    )
-    return df.select(
-        pl.col("name").alias("reason"),
-        "detail",
+    rows = df.select(
+        "reason",
         *_dyad_period(by),
         pl.col("quad").cast(pl.Int8),
         pl.col("n").cast(pl.Int64),
@@ -855,3 +854,23 @@ def _conform(df: pl.DataFrame, by: str, lk: Lookups) -> pl.LazyFrame:
         pl.col("first_day").cast(pl.Date),
         pl.col("last_day").cast(pl.Date),
     )
+    # reason codes 0-10 and value ids index these lists directly
+    names = pl.Series([REASON_CODES.get(c) for c in range(max(REASON_CODES) + 1)], dtype=pl.String)
+    actor = pl.Series(lk.actor_values, dtype=pl.String)
+    event = pl.Series(lk.event_values, dtype=pl.String)
+    ids, reason = pl.col("detail_id"), pl.col("reason")
+    values = (
+        df.filter(reason.is_in(list(_VALUE_REASONS)))
+        .group_by("reason", "detail_id", "detail")
+        .agg(pl.col("n").cast(pl.Int64).sum().alias("rows"))
+        .select(
+            pl.lit(names).gather(reason).alias("reason"),
+            pl.coalesce(
+                pl.col("detail").cast(pl.String),
+                pl.lit(actor).gather(pl.when(reason.is_in(list(_ACTOR_REASONS))).then(ids)),
+                pl.lit(event).gather(pl.when(reason == _REASON_CODE["event_unknown"]).then(ids)),
+            ).alias("detail"),
+            "rows",
+        )
+    )
+    return rows, values
