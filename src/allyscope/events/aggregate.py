@@ -560,7 +560,9 @@ def lookups(eng: Engine, inp: Input, fmt: Format, where: str | None, last_year: 
             & pl.all_horizontal([pl.col(c).is_null() for c in switch] or [pl.lit(True)]),
         ),
         "lk_cow": (["ccode"], pl.lit(True)),
-        "lk_event": (["quad"], pl.col("quad").is_not_null()),
+        # event types share an id only if each has a score: every row of a combination
+        # then has a score or none (keyed_sql counts them so)
+        "lk_event": (["quad"], pl.col("quad").is_not_null() & pl.col("goldstein").is_not_null()),
         "lk_quad": (["quad"], pl.lit(True)),
     }
     carry = {"lk_actor": ["issue"], "lk_event": ["goldstein"]}  # read per row as well

@@ -221,9 +221,12 @@ def keyed_sql(
             "CASE WHEN g IS NULL THEN 0 ELSE 1 END AS g_n, d AS d0, d AS d1 "
             f"FROM ({rows}) r"
         )
-    score = (
-        "SUM(g) AS g_sum, COUNT(g) AS g_n" if scored else "CAST(NULL AS DOUBLE) AS g_sum, 0 AS g_n"
-    )
+    if not scored:
+        score = "CAST(NULL AS DOUBLE) AS g_sum, 0 AS g_n"
+    elif own_score:
+        score = "SUM(g) AS g_sum, COUNT(g) AS g_n"
+    else:  # the event type's score: all rows of a combination have one or none
+        score = "SUM(g) AS g_sum, CASE WHEN SUM(g) IS NULL THEN 0 ELSE COUNT(*) END AS g_n"
     days = (
         "MIN(d) AS d0, MAX(d) AS d1"
         if dates
