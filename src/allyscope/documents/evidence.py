@@ -70,7 +70,7 @@ def _reliability(method: str) -> dict[str, dict[str, float]]:
     _, meta = fitted_model()
     cv, hold = meta.get("chosen_cv10_kappa", {}), meta.get("holdout_kappa", {})
     return {
-        f: {"cv10_kappa": round(cv[f], 2), "holdout_kappa": round(hold[f], 2)}
+        f: {"cv10_kappa": round(cv[f], 3), "holdout_kappa": round(hold[f], 3)}
         for f in cv
         if f in hold
     }
