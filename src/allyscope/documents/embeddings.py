@@ -75,10 +75,8 @@ class EmbeddingStore:
     ) -> np.ndarray:
         """Unit vectors (n x 384) for ``texts``; ``kind`` is "passage" or "query"."""
         keys = [_key(t, kind) for t in texts]
-        # new texts in order of length, so that a chunk's texts pad little in the engine
         todo = sorted(
-            {k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items(),
-            key=lambda kt: (len(kt[1]), kt[0]),
+            {k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items()
         )
         if todo:
             model = _model()
