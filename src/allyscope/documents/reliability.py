@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from allyscope.documents.codebook import FAMILIES
-from allyscope.documents.coder import Coder, FamilyModel, Params
+from allyscope.documents.coder import SCHEMES, Coder, FamilyModel, Params
 from allyscope.errors import InvalidInputError
 
 SPLITS = ("dev", "test", "all")
@@ -202,21 +202,50 @@ def _sklearn():
 
 
 def fit_family(
-    x: np.ndarray, y: np.ndarray, c: float, weights: np.ndarray | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    c: float,
+    weights: np.ndarray | None = None,
+    scheme: str = "multinomial",
 ) -> FamilyModel:
-    """Fit one family's multinomial logistic model (class-balanced, L2 with inverse strength c)."""
+    """Fit one family's logistic model (L2 with inverse strength c, class-balanced).
+
+    ``multinomial``: one model over all values. ``ovr``: one binary model per value
+    against all others, each balanced between that value and the rest, so a rare value
+    weighs as much as the others together in its own model.
+    """
     logistic, _ = _sklearn()
-    m = logistic(C=c, max_iter=5000, class_weight="balanced").fit(x, y, sample_weight=weights)
-    return FamilyModel(tuple(str(k) for k in m.classes_), m.coef_, m.intercept_)
+    if scheme == "multinomial":
+        m = logistic(C=c, max_iter=5000, class_weight="balanced").fit(x, y, sample_weight=weights)
+        return FamilyModel(tuple(str(k) for k in m.classes_), m.coef_, m.intercept_, scheme)
+    if scheme != "ovr":
+        raise InvalidInputError(f"unknown model scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    classes = np.unique(y)
+    fits = [
+        logistic(C=c, max_iter=5000, class_weight="balanced").fit(x, y == k, sample_weight=weights)
+        for k in classes
+    ]
+    return FamilyModel(
+        tuple(str(k) for k in classes),
+        np.vstack([m.coef_ for m in fits]),
+        np.concatenate([m.intercept_ for m in fits]),
+        scheme,
+    )
 
 
 def fit_with_phrases(
-    ts: TrainingSet, family: str, rows: np.ndarray, c: float, phrase_weight: float
+    ts: TrainingSet,
+    family: str,
+    rows: np.ndarray,
+    c: float,
+    phrase_weight: float,
+    scheme: str = "multinomial",
 ) -> FamilyModel:
     """Fit on the gold passages ``rows`` plus the family's seed phrases (weighted)."""
     y, xp, yp = ts.labels(family)
     weights = np.concatenate([np.ones(len(rows)), np.full(len(yp), phrase_weight)])
-    return fit_family(np.vstack([ts.x_gold[rows], xp]), np.concatenate([y[rows], yp]), c, weights)
+    x = np.vstack([ts.x_gold[rows], xp])
+    return fit_family(x, np.concatenate([y[rows], yp]), c, weights, scheme)
 
 
 def cross_validated_kappa(
@@ -226,14 +255,15 @@ def cross_validated_kappa(
     phrase_weight: float = 1.0,
     folds: int = 10,
     seed: int = 0,
+    scheme: str = "multinomial",
 ) -> tuple[float | None, list[str]]:
     """Kappa of ``folds``-fold cross-validated predictions on the gold set (phrases always train)."""
     _, kfold = _sklearn()
     y, _, _ = ts.labels(family)
     pred = np.empty(len(y), dtype=object)
     for tr, te in kfold(folds, shuffle=True, random_state=seed).split(ts.x_gold, y):
-        model = fit_with_phrases(ts, family, tr, c, phrase_weight)
-        pred[te] = [model.classes[i] for i in model.proba(ts.x_gold[te]).argmax(axis=1)]
+        model = fit_with_phrases(ts, family, tr, c, phrase_weight, scheme)
+        pred[te] = [model.classes[i] for i in model.predict(ts.x_gold[te])]
     labels = [str(p) for p in pred]
     return cohen_kappa(list(y), labels), labels
 
@@ -245,6 +275,7 @@ def repeated_cv_kappa(
     phrase_weight: float = 1.0,
     repeats: int = 3,
     folds: int = 10,
+    scheme: str = "multinomial",
 ) -> tuple[float, float, float]:
     """Mean, lowest and highest kappa of ``repeats`` runs of ``folds``-fold cross-validation,
     each with its own split (seeds 0, 1, ...): on ~600 passages one split's kappa moves by
@@ -252,7 +283,7 @@ def repeated_cv_kappa(
     if repeats < 1:
         raise InvalidInputError(f"repeats must be at least 1, not {repeats}")
     ks = [
-        cross_validated_kappa(ts, family, c, phrase_weight, folds, seed)[0]
+        cross_validated_kappa(ts, family, c, phrase_weight, folds, seed, scheme)[0]
         for seed in range(repeats)
     ]
     vals = [k if k is not None else float("nan") for k in ks]
