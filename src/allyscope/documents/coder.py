@@ -67,6 +67,13 @@ class Code:
 SCHEMES = ("multinomial", "ovr")
 
 
+def check_scheme(scheme: str) -> str:
+    """``scheme`` if it is one of :data:`SCHEMES`, else an InvalidInputError."""
+    if scheme not in SCHEMES:
+        raise InvalidInputError(f"unknown model scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    return scheme
+
+
 @dataclass(frozen=True)
 class FamilyModel:
     """A fitted logistic model of one family, with ``z = X @ coef.T + intercept``.
@@ -83,10 +90,7 @@ class FamilyModel:
     scheme: str = "multinomial"
 
     def __post_init__(self) -> None:
-        if self.scheme not in SCHEMES:
-            raise InvalidInputError(
-                f"unknown model scheme {self.scheme!r}; use one of {', '.join(SCHEMES)}"
-            )
+        check_scheme(self.scheme)
 
     def decision(self, x: np.ndarray) -> np.ndarray:
         """``z``, one column per value; its row-wise argmax is the code."""
@@ -98,7 +102,10 @@ class FamilyModel:
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Each value's score, the row summing to 1 (see the class docstring)."""
-        z = self.decision(x)
+        return self.scores(self.decision(x))
+
+    def scores(self, z: np.ndarray) -> np.ndarray:
+        """:meth:`proba` from decision values already computed."""
         if self.scheme == "ovr":
             z = -np.logaddexp(0.0, -z)  # log sigmoid(z): normalised below, in log space
         e = np.exp(z - z.max(axis=1, keepdims=True))
@@ -336,8 +343,8 @@ class Coder:
             x = self.features(
                 emb, hits, float(kw_scale[fam.name]), context, float(ctx_weight[fam.name])
             )
-            proba = model.proba(x)
-            codes = model.predict(x)
+            z = model.decision(x)
+            proba, codes = model.scores(z), z.argmax(axis=1)
             rows = self._phrases()[fam.name]
             near = {v.name: (rows[j][0] @ emb.T).argmax(axis=0) for j, v in enumerate(fam.values)}
             phrases = {v.name: rows[j][1] for j, v in enumerate(fam.values)}

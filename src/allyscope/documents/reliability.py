@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from allyscope.documents.codebook import FAMILIES
-from allyscope.documents.coder import SCHEMES, Coder, FamilyModel, Params
+from allyscope.documents.coder import Coder, FamilyModel, Params, check_scheme
 from allyscope.errors import InvalidInputError
 
 SPLITS = ("dev", "test", "all")
@@ -215,11 +215,9 @@ def fit_family(
     weighs as much as the others together in its own model.
     """
     logistic, _ = _sklearn()
-    if scheme == "multinomial":
+    if check_scheme(scheme) == "multinomial":
         m = logistic(C=c, max_iter=5000, class_weight="balanced").fit(x, y, sample_weight=weights)
         return FamilyModel(tuple(str(k) for k in m.classes_), m.coef_, m.intercept_, scheme)
-    if scheme != "ovr":
-        raise InvalidInputError(f"unknown model scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
     classes = np.unique(y)
     fits = [
         logistic(C=c, max_iter=5000, class_weight="balanced").fit(x, y == k, sample_weight=weights)
