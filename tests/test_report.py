@@ -166,6 +166,11 @@ def test_report_renders_documents_and_general_debate_sections(assessment, read_r
     assert "covers 1870-2014" in page  # the coverage end of the unverifiable claims
     named = spoken.filter(spoken["mentions"] > 0)
     assert page.count("<td>RUS</td>") + page.count("<td>IRN</td>") >= named.height
+    # kappas with three decimals, so 0.630 beside a 0.6 target never reads as 0.63 or 0.6
+    rel = {"dimension": {"cv10_kappa": 0.63, "holdout_kappa": 0.599}}
+    assert "dimension 0.630 / 0.599" in render_report(
+        assessment, evidence=ev | {"reliability": rel}
+    )
     plain = render_report(assessment)
     assert "<h2>What the documents say</h2>" not in plain
     assert "<h2>How each spoke of the other" not in plain
