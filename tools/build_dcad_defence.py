@@ -29,8 +29,8 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from allyscope.states.resolve import assign_ccodes  # noqa: E402
-from allyscope.states.table import state_table  # noqa: E402
+from allyscope.states.resolve import assign_ccodes
+from allyscope.states.table import state_table
 
 OUT = (
     Path(__file__).resolve().parents[1]
@@ -120,9 +120,9 @@ def main(data_dir: str) -> None:
         id=pl.format("defence-{}-{}-{}-{}", "a", "b", "signYear", slug),
         a="a",
         b="b",
-        subkind=pl.when(pl.col("type") == "general").then(pl.lit("dca")).otherwise(
-            pl.lit("sectoral")
-        ),
+        subkind=pl.when(pl.col("type") == "general")
+        .then(pl.lit("dca"))
+        .otherwise(pl.lit("sectoral")),
         start=start,
         end=end,
         level=pl.lit(""),

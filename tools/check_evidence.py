@@ -19,8 +19,8 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from allyscope.errors import DataError  # noqa: E402
-from allyscope.sources import evidence as ev  # noqa: E402
+from allyscope.errors import DataError
+from allyscope.sources import evidence as ev
 
 
 def main(files: list[str]) -> int:
@@ -42,9 +42,12 @@ def main(files: list[str]) -> int:
     except DataError as exc:
         print(exc, file=sys.stderr)
         return 1
-    shown = checked.filter(pl.col("file").is_in([e["file"][0] for e in extra])) if extra else checked
+    shown = (
+        checked.filter(pl.col("file").is_in([e["file"][0] for e in extra])) if extra else checked
+    )
     dyads = shown.select(
-        pl.min_horizontal("a_cow", "b_cow").alias("lo"), pl.max_horizontal("a_cow", "b_cow").alias("hi")
+        pl.min_horizontal("a_cow", "b_cow").alias("lo"),
+        pl.max_horizontal("a_cow", "b_cow").alias("hi"),
     ).unique()
     print(f"{shown.height} rows, {dyads.height} distinct dyads, all valid")
     with pl.Config(tbl_rows=60):

@@ -152,6 +152,10 @@ TRANSFORMS = {
     "cow_igo_state": _one("peacesciencer_cow_igo_sy.parquet"),
     "cow_contiguity": _one("peacesciencer_cow_contdir.parquet"),
     "cow_mid": _one("peacesciencer_cow_mid_ddydisps.parquet"),
+    "cow_mid_disputes": _one(
+        "peacesciencer_cow_mid_dirdisps.parquet",
+        ["dispnum", "ccode1", "ccode2", "year", "sidea1", "sidea2", "hostlev1", "hostlev2"],
+    ),
     "tss_rivalries": _one("peacesciencer_tss_rivalries.parquet"),
     "td_rivalries": _one("peacesciencer_td_rivalries.parquet"),
     "un_votes": (["unvotes_un_votes.parquet", "unvotes_un_roll_calls.parquet"], _unvotes),

@@ -1,17 +1,33 @@
-"""Criteria: the indicator frame condensed into the eight quantities the typology reads.
+"""Criteria: the indicator frame condensed into the quantities the typology reads (v2).
 
 Every criterion is a column ``c_<name>`` (its value) with ``a_<name>`` (data availability,
-0-1: 1 observed, 0.5 carried forward or partial, 0 missing). Missing data lower the
-availability (and so the confidence), never the value: a criterion with no data is null.
+0-1: 1 observed, 0.5 carried forward or partial, 0 missing) and ``w_<name>`` (the years
+of the window it reads, as ``[first, last]``). Missing data lower the availability (and so
+the confidence), never the value: a criterion with no data is null.
 
-Missing in the latest years: convergence, shared threat, depth and the breadth dimensions
-keep their last observed value for up to ``CARRY_YEARS`` years after their sources end,
-with half the availability.
+The eight criteria of the JSON contract:
 
-Carry-forward rule: ATOP provisions (coded to 2018) and strategic rivalries (to 2020)
-describe standing commitments and relationships; after the source ends, the last coded
-value of the dyad is carried forward, flagged in ``carried_atop`` / ``carried_rivalry``,
-with availability 0.5. Treaty-registry rows and shared memberships override a carried 0.
+``commitment``     3 a mutual-defence or offence pledge in force (ATOP, a registry treaty,
+                   a shared defence organisation), 2 a declared strategic partnership, 1 a
+                   lesser commitment (friendship or partnership, neutrality, non-aggression,
+                   consultation, cooperative treaties), 0 none.
+``convergence``    UN voting closeness as a percentile among all pairs that year.
+``shared_threat``  1 when a third state is a threat both face (a listed strategic rival,
+                   recurring disputes, or war, clashes or severed relations) in the window,
+                   else 0; never one of the two.
+``depth``          the strongest of: defence cooperation in practice over the window (level
+                   / 3), arms dependence (with a volume floor), trade dependence (share / 0.2).
+``breadth``        dimensions showing cooperation, counted over those that have data.
+``durability``     consecutive years with cooperation (up to ``DURABILITY_CAP``).
+``symmetry``       how evenly each needs the other (trade and arms shares).
+``friction``       the worst hostility bearing on the year: 0.25 expulsions or recalls, 0.5
+                   coercion (sanctions, embargoes, border closures, hostile designations) or a
+                   threat or display of force, 0.75 severed relations, a clash or use of force,
+                   1 war.
+
+Sources that end (ATOP 2018, rivalries 2020, trade 2014, MIDs 2014) are not mixed into a
+trend silently: a value carried past its source's end is flagged (``carried_*``, and
+``carried_from`` in the JSON) and gets half the availability.
 """
 
 from __future__ import annotations
@@ -20,6 +36,8 @@ import polars as pl
 
 ATOP_END = 2018
 RIVALRY_END = 2020
+TRADE_END = 2014
+MID_END = 2014
 ATOP = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
 CRITERIA = (
     "commitment",
@@ -35,108 +53,203 @@ BREADTH_DIMENSIONS = ("diplomatic", "security", "economic", "institutional", "so
 #: A dimension counts toward breadth when its percentile among all dyads is at least this.
 BASELINE_PCT = 0.75
 DURABILITY_CAP = 10
-#: Years a criterion keeps its last observed value after its sources end.
+#: Years a slow-moving criterion keeps its last observed value after its sources end.
 CARRY_YEARS = 3
+#: Years of recent practice read by the practice criteria (defence cooperation, arms).
+PRACTICE_WINDOW = 5
+#: Years of militarised history a lesser rivalry reads.
+HISTORY_WINDOW = 10
+#: Trade share at which trade dependence counts as full depth.
+TRADE_DEPTH = 0.2
+#: Trade share of either side that counts as economic cooperation.
+TRADE_SHARE_COOP = 0.03
+#: Arms dependence (gated share) that counts as security cooperation.
+ARMS_COOP = 0.1
+#: A pledge whose spell lasted at most this many years before it ended is a wartime coalition.
+SHORT_PLEDGE = 2
+#: A declaration or upgrade at most this many years old is fresh: it shows practice by itself.
+FRESH_YEARS = 3
 
 
-def _carry(col: str, end: int) -> pl.Expr:
+def _carry(col: str, end: int, limit: int | None = None) -> pl.Expr:
     return (
         pl.when(pl.col("year") > end)
-        .then(pl.col(col).forward_fill().over("a", "b", order_by="year"))
+        .then(pl.col(col).forward_fill(limit=limit).over("a", "b", order_by="year"))
         .otherwise(pl.col(col))
     )
-
-
-def _mean_available(*cols: str) -> pl.Expr:
-    return pl.mean_horizontal(*cols)  # ignores nulls; null when all are null
 
 
 def _availability(*cols: str) -> pl.Expr:
     return pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Float64) for c in cols]) / len(cols)
 
 
-def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
-    """Add criterion values and availabilities to an indicator frame (sorted a, b, year).
+def _rolling_max(col: str, window: int) -> pl.Expr:
+    return (
+        pl.col(col)
+        .cast(pl.Float64)
+        .rolling_max(window, min_samples=1)
+        .over("a", "b", order_by="year")
+    )
 
-    ``conv_threshold`` is needed here only for durability (the run of years with a
-    commitment or with convergence at or above it).
+
+def _rolling_sum(expr: pl.Expr, window: int) -> pl.Expr:
+    return expr.cast(pl.Float64).rolling_sum(window, min_samples=1).over("a", "b", order_by="year")
+
+
+def _window(years: int) -> pl.Expr:
+    return pl.concat_list(pl.col("year") - (years - 1), pl.col("year")).cast(pl.List(pl.Int16))
+
+
+def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
+    """Add criterion values, availabilities and windows to an indicator frame (sorted a, b, year).
+
+    ``conv_threshold`` is needed here only for durability (years with convergence at or
+    above it count as cooperative years).
     """
+    y = pl.col("year")
     f = frame.with_columns(
         *[_carry(c, ATOP_END).alias(f"{c}_c") for c in ATOP],
         _carry("strategic_rivalry", RIVALRY_END).alias("rivalry_c"),
-        carried_atop=(pl.col("year") > ATOP_END) & pl.col("atop_defense").is_null(),
-        carried_rivalry=(pl.col("year") > RIVALRY_END) & pl.col("strategic_rivalry").is_null(),
+        carried_atop=(y > ATOP_END) & pl.col("atop_defense").is_null(),
+        carried_rivalry=(y > RIVALRY_END) & pl.col("strategic_rivalry").is_null(),
     )
-    defence = (
+    # ---- commitment: pledge, declared partnership, lesser commitments
+    pledge = (
         (pl.col("atop_defense_c") == 1)
         | (pl.col("atop_offense_c") == 1)
         | (pl.col("reg_defence") == 1)
+    ).fill_null(False)
+    declared = pl.max_horizontal(
+        pl.col("reg_partnership_level").fill_null(0), pl.col("reg_partnership").fill_null(0)
     )
-    named_partnership = pl.col("reg_partnership") >= 2
     lesser = (
         pl.any_horizontal(
             [pl.col(f"{c}_c") == 1 for c in ("atop_neutral", "atop_nonagg", "atop_consul")]
         )
         | (pl.col("reg_nonaggression") == 1)
         | (pl.col("reg_treaties") > 0)
-        | (pl.col("reg_partnership") == 1)
+        | (declared >= 1)
+        | (pl.col("reg_designation") == 1)
+        | (pl.col("reg_normalised") == 1)
+    ).fill_null(False)
+    has_commit_data = (
+        pl.col("atop_defense_c").is_not_null()
+        | pl.col("reg_treaties").is_not_null()
+        | pl.col("reg_partnership_level").is_not_null()
     )
-    has_commit_data = pl.col("atop_defense_c").is_not_null() | pl.col("reg_treaties").is_not_null()
-    commitment = (
-        pl.when(defence.fill_null(False))
+    # a pledge whose whole spell lasted at most SHORT_PLEDGE years and then ended is a
+    # wartime coalition, expected to end with its war (it is typed by practice)
+    pledge_run = (
+        (pledge != pledge.shift(1).over("a", "b", order_by="year"))
+        .fill_null(True)
+        .cum_sum()
+        .over("a", "b", order_by="year")
+    )
+    f = f.with_columns(formal_pledge=pledge, _pledge_run=pledge_run)
+    run_len = pl.len().over("a", "b", "_pledge_run")
+    run_last = pl.col("year").max().over("a", "b", "_pledge_run")
+    series_last = pl.col("year").max().over("a", "b")
+    f = f.with_columns(
+        short_pledge=pl.col("formal_pledge") & (run_len <= SHORT_PLEDGE) & (run_last < series_last),
+    ).drop("_pledge_run")
+    f = f.with_columns(
+        declared_level=declared.cast(pl.Int8),
+        declared_fresh=((y - pl.col("reg_partnership_since")) <= FRESH_YEARS).fill_null(False),
+        c_commitment=pl.when(pledge)
         .then(3)
-        .when(named_partnership.fill_null(False))
+        .when(declared >= 2)
         .then(2)
-        .when(lesser.fill_null(False))
+        .when(lesser)
         .then(1)
         .when(has_commit_data)
         .then(0)
         .otherwise(None)
-    )
-    f = f.with_columns(
-        c_commitment=commitment.cast(pl.Int8),
+        .cast(pl.Int8),
         a_commitment=pl.when(pl.col("atop_defense").is_not_null())
         .then(1.0)
-        .when(pl.col("reg_treaties").is_not_null())
+        .when(pl.col("reg_partnership_level").is_not_null())
         .then(0.75)
         .when(pl.col("atop_defense_c").is_not_null())
         .then(0.5)
         .otherwise(0.0),
-        c_convergence=_mean_available("ideal_closeness_pct", "un_agree_pct"),
-        a_convergence=_availability("ideal_closeness_pct", "un_agree_pct"),
-        shared_enemy=pl.max_horizontal(pl.col("common_rivals") > 0, pl.col("common_opponents") > 0),
     )
+    # ---- friction: the worst hostility bearing on the year
+    mid = pl.col("mid_direct_hostility")
+    mid_level = (
+        pl.when(mid >= 5)
+        .then(4)
+        .when(mid >= 4)
+        .then(3)
+        .when(mid >= 1)
+        .then(2)
+        .when(mid.is_not_null())
+        .then(0)
+    )
+    hostile = pl.max_horizontal(mid_level, pl.col("reg_friction"))
+    f = f.with_columns(hostile_level=hostile.cast(pl.Int8))
     f = f.with_columns(
-        c_shared_threat=pl.max_horizontal(
-            pl.when(pl.col("shared_enemy")).then(1.0).otherwise(None), pl.col("third_opposition")
+        c_friction=(pl.col("hostile_level").cast(pl.Float64) / 4.0),
+        a_friction=(
+            pl.col("mid_direct_hostility").is_not_null().cast(pl.Float64) * 0.5
+            + pl.col("reg_friction").is_not_null().cast(pl.Float64) * 0.5
         ),
-        a_shared_threat=_availability("common_rivals", "third_opposition"),
-        c_depth=pl.max_horizontal(
-            "arms_share_a_from_b", "arms_share_b_from_a", "trade_share_a", "trade_share_b"
+        w_friction=_window(1),
+        hostile_2y=_rolling_max("hostile_level", 2),
+        mids_10y=_rolling_sum(
+            (pl.col("mid_direct_hostility") >= 1).fill_null(False), HISTORY_WINDOW
         ),
-        a_depth=_availability("arms_share_a_from_b", "trade_share_a"),
-        dim_diplomatic=pl.col("c_convergence") >= 0.5,
-        dim_security=pl.any_horizontal(
-            pl.col("c_commitment") >= 1, pl.col("arms_recent") > 0, pl.col("reg_military") == 1
-        ),
-        dim_economic=pl.col("trade_pct") >= BASELINE_PCT,
-        dim_institutional=pl.any_horizontal(
-            pl.col("igos_pct") >= BASELINE_PCT, pl.col("reg_treaties") > 0
-        ),
-        dim_societal=(pl.col("icews_events_pct") >= BASELINE_PCT)
-        & (pl.col("icews_coop_share") >= 0.5),
+        mid_history_carried=y > MID_END,
     )
-    # Past a source's end, slow-moving criteria keep their last value for CARRY_YEARS years
-    # (flagged by halving their availability); beyond that they are missing.
-    carried = [
-        "c_convergence",
-        "c_shared_threat",
-        "c_depth",
-        "dim_diplomatic",
-        "dim_economic",
-        "dim_institutional",
-        "dim_societal",
-    ]
+    # ---- security practice over the window
+    f = f.with_columns(
+        defence_recent=_rolling_max("reg_defence_coop", PRACTICE_WINDOW),
+        defence_practice_years=_rolling_sum(
+            (pl.col("reg_defence_coop") >= 2).fill_null(False), PRACTICE_WINDOW
+        ),
+        cobelligerent_recent=_rolling_max("cobelligerent", 2),
+        arms_dep=pl.col("arms_dependence"),
+        arms_now=((pl.col("arms_ab").fill_null(0.0) + pl.col("arms_ba").fill_null(0.0)) >= 10.0),
+        arms_dep_years=_rolling_sum(
+            (pl.col("arms_dependence") >= ARMS_COOP).fill_null(False), PRACTICE_WINDOW
+        ),
+    )
+    trade_share = pl.max_horizontal("trade_share_a", "trade_share_b")
+    f = f.with_columns(
+        trade_dep=_carry_limited(trade_share, TRADE_END),
+        carried_trade=(y > TRADE_END) & trade_share.is_null(),
+    )
+    security_coop = (
+        (pl.col("defence_recent") >= 2)
+        | (pl.col("arms_dep") >= ARMS_COOP)
+        | (pl.col("cobelligerent_recent") >= 1)
+    ).fill_null(False)
+    f = f.with_columns(security_coop=security_coop)
+    f = f.with_columns(
+        c_depth=pl.max_horizontal(
+            pl.col("defence_recent") / 3.0,
+            pl.col("arms_dep").clip(upper_bound=1.0),
+            (pl.col("trade_dep") / TRADE_DEPTH).clip(upper_bound=1.0),
+        ),
+        a_depth=pl.max_horizontal(
+            pl.col("reg_defence_coop").is_not_null().cast(pl.Float64) * 0.5,
+            _availability("arms_dependence", "trade_share_a"),
+        ),
+        w_depth=_window(PRACTICE_WINDOW),
+    )
+    # ---- convergence and shared threat
+    f = f.with_columns(
+        c_convergence=pl.mean_horizontal("ideal_closeness_pct", "un_agree_pct"),
+        a_convergence=_availability("ideal_closeness_pct", "un_agree_pct"),
+        w_convergence=_window(1),
+        c_shared_threat=pl.when(pl.col("common_threats").is_not_null()).then(
+            (pl.col("common_threats") > 0).cast(pl.Float64)
+        ),
+        a_shared_threat=pl.when(pl.col("common_threats").is_not_null())
+        .then(pl.when(pl.col("carried_rivalry")).then(0.5).otherwise(1.0))
+        .otherwise(0.0),
+        w_shared_threat=_window(5),
+    )
+    carried = ["c_convergence"]
     f = f.with_columns(
         *[
             pl.when(pl.col(c).is_null())
@@ -145,31 +258,60 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
             .alias(c)
             for c in carried
         ],
-        *[
-            pl.when(pl.col(f"a_{c}") == 0)
-            .then(
-                pl.col(f"a_{c}")
-                .replace(0.0, None)
-                .forward_fill(limit=CARRY_YEARS)
-                .over("a", "b", order_by="year")
-                / 2
-            )
-            .otherwise(pl.col(f"a_{c}"))
-            .fill_null(0.0)
-            .alias(f"a_{c}")
-            for c in ("convergence", "shared_threat", "depth")
-        ],
+        carried_convergence=pl.col("c_convergence").is_null()
+        & pl.col("c_convergence")
+        .forward_fill(limit=CARRY_YEARS)
+        .over("a", "b", order_by="year")
+        .is_not_null(),
     )
-    dims = [f"dim_{d}" for d in BREADTH_DIMENSIONS]
     f = f.with_columns(
-        c_breadth=pl.sum_horizontal([pl.col(d).fill_null(False).cast(pl.Int8) for d in dims]).cast(
-            pl.Int8
-        ),
-        a_breadth=_availability(*dims),
+        a_convergence=pl.when(pl.col("carried_convergence"))
+        .then(0.5)
+        .otherwise(pl.col("a_convergence"))
     )
+    # ---- breadth over the dimensions that have data
+    dims = {
+        "diplomatic": pl.when(pl.col("c_convergence").is_not_null()).then(
+            pl.col("c_convergence") >= BASELINE_PCT
+        ),
+        "security": pl.col("formal_pledge")
+        | pl.col("security_coop")
+        | (pl.col("defence_recent") >= 1),
+        "economic": pl.when(
+            pl.col("trade_dep").is_not_null() | pl.col("trade_pct").is_not_null()
+        ).then(
+            (pl.col("trade_pct") >= BASELINE_PCT).fill_null(False)
+            | (pl.col("trade_dep") >= TRADE_SHARE_COOP).fill_null(False)
+        ),
+        "institutional": (
+            (pl.col("igos_pct") >= BASELINE_PCT).fill_null(False)
+            | (pl.col("declared_level") >= 1)
+            | (pl.col("reg_treaties") > 0).fill_null(False)
+            | (pl.col("shared_orgs") > 0).fill_null(False)
+        ),
+        "societal": pl.when(pl.col("icews_events_pct").is_not_null()).then(
+            (pl.col("icews_events_pct") >= BASELINE_PCT) & (pl.col("icews_coop_share") >= 0.5)
+        ),
+    }
+    f = f.with_columns(*[e.alias(f"dim_{d}") for d, e in dims.items()])
+    dim_cols = [f"dim_{d}" for d in BREADTH_DIMENSIONS]
+    f = f.with_columns(
+        c_breadth=pl.sum_horizontal(
+            [pl.col(d).fill_null(False).cast(pl.Int8) for d in dim_cols]
+        ).cast(pl.Int8),
+        breadth_of=pl.sum_horizontal(
+            [pl.col(d).is_not_null().cast(pl.Int8) for d in dim_cols]
+        ).cast(pl.Int8),
+        a_breadth=_availability(*dim_cols),
+        w_breadth=_window(PRACTICE_WINDOW),
+    )
+    # ---- durability: consecutive cooperative years
     engaged = (
-        (pl.col("c_commitment") >= 1) | (pl.col("c_convergence") >= conv_threshold)
-    ).fill_null(False)
+        pl.col("formal_pledge")
+        | (pl.col("declared_level") >= 1)
+        | pl.col("security_coop")
+        | (pl.col("c_convergence") >= conv_threshold).fill_null(False)
+    ) & (pl.col("hostile_level").fill_null(0) < 3)
     f = f.with_columns(engaged=engaged)
     run_id = (~pl.col("engaged")).cum_sum().over("a", "b", order_by="year")
     f = f.with_columns(
@@ -179,39 +321,29 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         .clip(upper_bound=DURABILITY_CAP)
         .cast(pl.Int16),
         a_durability=pl.max_horizontal("a_commitment", "a_convergence"),
+        w_durability=_window(DURABILITY_CAP),
     )
+    # ---- symmetry: how evenly each needs the other
     dep_pairs = [("trade_share_a", "trade_share_b"), ("arms_share_a_from_b", "arms_share_b_from_a")]
     ratios = [
-        pl.when(pl.max_horizontal(x, y) > 0).then(pl.min_horizontal(x, y) / pl.max_horizontal(x, y))
-        for x, y in dep_pairs
+        pl.when(pl.max_horizontal(x, y_) > 0).then(
+            pl.min_horizontal(x, y_) / pl.max_horizontal(x, y_)
+        )
+        for x, y_ in dep_pairs
     ]
-    hostile = pl.any_horizontal(
-        pl.col("rivalry_c") == 1, pl.col("reg_rupture") == 1, pl.col("mid_hostility") >= 5
-    )
-    strained = pl.any_horizontal(
-        pl.col("mid_ongoing") == 1, pl.col("reg_conflict") == 1, pl.col("reg_sanctions") == 1
-    )
-    friction_data = pl.any_horizontal(
-        pl.col("rivalry_c").is_not_null(),
-        pl.col("mid_ongoing").is_not_null(),
-        pl.col("reg_rupture").is_not_null(),
-    )
     f = f.with_columns(
         c_symmetry=pl.mean_horizontal(ratios),
         a_symmetry=_availability("trade_share_a", "arms_share_a_from_b"),
-        c_friction=pl.when(hostile.fill_null(False))
-        .then(1.0)
-        .when(strained.fill_null(False))
-        .then(0.5)
-        .when(friction_data)
-        .then(0.0)
-        .otherwise(None),
-        a_friction=(
-            pl.col("strategic_rivalry").is_not_null().cast(pl.Float64) * 0.5
-            + pl.col("mid_ongoing").is_not_null().cast(pl.Float64) * 0.25
-            + pl.col("reg_rupture").is_not_null().cast(pl.Float64) * 0.25
-            + (pl.col("carried_rivalry") & pl.col("rivalry_c").is_not_null()).cast(pl.Float64)
-            * 0.25
-        ),
+        w_symmetry=_window(PRACTICE_WINDOW),
+        w_commitment=_window(1),
     )
     return f
+
+
+def _carry_limited(expr: pl.Expr, end: int) -> pl.Expr:
+    """Carry a value past its source's end for at most CARRY_YEARS years."""
+    return (
+        pl.when(pl.col("year") > end)
+        .then(expr.forward_fill(limit=CARRY_YEARS).over("a", "b", order_by="year"))
+        .otherwise(expr)
+    )

@@ -22,7 +22,7 @@ from allyscope.assessment.periods import periods
 from allyscope.assessment.typology import Thresholds, classify
 from allyscope.errors import CoverageError, InvalidInputError
 from allyscope.indicators import DIMENSIONS, INDICATORS, catalog, indicator_frame
-from allyscope.sources import curated
+from allyscope.sources import curated, evidence
 from allyscope.sources.registry import spec
 from allyscope.states import State, resolve
 
@@ -116,6 +116,8 @@ def _clean(v: Any) -> Any:
 def _version(dataset: str) -> str:
     if dataset == curated.REGISTRY_NAME:
         return curated.REGISTRY_VERSION
+    if dataset == evidence.NAME:
+        return evidence.VERSION
     return spec(dataset).version
 
 
@@ -232,6 +234,8 @@ class Assessment:
                 "version": _version(d),
                 "citation": curated.REGISTRY_CITATION
                 if d == curated.REGISTRY_NAME
+                else evidence.CITATION
+                if d == evidence.NAME
                 else spec(d).citation.strip(),
             }
             for d in self._datasets()

@@ -1,25 +1,38 @@
-"""The typology: documented rules from criteria to the ladder of relationship types.
+"""The typology (v2): documented rules from criteria to the ladder, read by practice.
 
-Rules, applied in this order, the first that holds decides (docs/assessment.md):
+Rules, applied in this order to each dyad-year; the first that holds decides
+(docs/assessment.md explains each with its evidence):
 
-1. ``rivalry``               friction = 1: a strategic rivalry, severed relations, or a
-                             war between them. Friction overrules form: a treaty in force
-                             does not make rivals allies. (Friction 0.5, "strained", is a
-                             dispute, a recorded clash or sanctions in force.)
-2. ``alliance``              commitment = 3: a mutual-defence or offence pledge (ATOP,
-                             a registry treaty, or a shared NATO/CSTO-type organisation).
-3. ``strategic_partnership`` commitment = 2 (a treaty or declaration in force that names a
-                             strategic partnership) and breadth >= ``breadth`` dimensions
-                             above the system baseline.
-4. ``tactical_alignment``    shared threat >= ``threat`` and security cooperation (arms
-                             shares >= ``depth`` in either direction, or military
-                             cooperation in the registry in the last five years) and no
-                             strain (friction < 0.5): a coalition against a common threat.
-5. ``convergence``           convergence >= ``convergence`` or shared threat >= ``threat``.
+1. ``rivalry``               open hostility: severed relations, an armed clash, use of force
+                             or war bearing on the year (friction >= 0.75); or a lesser rivalry:
+                             a listed strategic rival or militarised disputes in the last ten
+                             years, a hostile act in this or the last year, and no cooperation
+                             (no declared partnership, no security cooperation, no practised
+                             pledge). Friction overrules form.
+2. ``alliance``              a mutual-defence or offence pledge in force (``formal_pledge``)
+                             and practised: no friction this year, and security cooperation in
+                             the last five years (joint practice, an agreement, arms, fighting
+                             side by side). A pledge that is not practised is typed by practice
+                             below, and the year still carries ``formal_pledge``.
+3. ``strategic_partnership`` no friction this year and either a declared strategic partnership
+                             (or higher) that is practised (some cooperation in any dimension
+                             with data), or a de facto one: security practice in at least
+                             ``practice_years`` of the last five years, cooperation lasting
+                             ``durability`` years, and ``breadth`` dimensions.
+4. ``tactical_alignment``    security cooperation short of that: joint practice or forces
+                             (defence cooperation of level 2-3 in the last five years), fighting
+                             side by side, or arms dependence of at least ``depth`` against a
+                             threat both face; coercion between them does not rule it out
+                             (coalitions of convenience), a rupture or war does.
+5. ``convergence``           no friction this year, and a declared partnership or friendship,
+                             UN voting closeness at or above the ``convergence`` percentile, or
+                             a threat both face.
 6. ``transactional``         otherwise.
 
-Thresholds are fitted on the reference dyads (:mod:`allyscope.assessment.calibration`).
-No rule names a state or a dyad.
+A type holds until the record moves: a run of one or two years that differs from the type
+on both sides of it is smoothed away unless a registry event or a dispute starts in it
+(:func:`smooth`). Thresholds are fitted on the reference dyads and dyad-years
+(:mod:`allyscope.assessment.calibration`). No rule names a state or a dyad.
 """
 
 from __future__ import annotations
@@ -28,7 +41,7 @@ from dataclasses import asdict, dataclass
 
 import polars as pl
 
-from allyscope.assessment.criteria import CRITERIA, DURABILITY_CAP
+from allyscope.assessment.criteria import ARMS_COOP, CRITERIA, DURABILITY_CAP, TRADE_SHARE_COOP
 
 LADDER = (
     "rivalry",
@@ -50,17 +63,51 @@ WEIGHTS = {
     "symmetry": 0.5,
     "friction": 2.0,
 }
+#: Runs of at most this many years are smoothed when both neighbours agree.
+BLIP_YEARS = 2
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    convergence: float = 0.5
-    threat: float = 0.75
-    depth: float = 0.1
-    breadth: int = 3
+    convergence: float = 0.8
+    depth: float = 0.3
+    durability: int = 5
+    breadth: int = 2
+    practice_years: int = 3
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
+
+
+#: Columns the rules read besides the criteria (kept when the grid re-types a frame).
+RULE_COLUMNS = (
+    "formal_pledge",
+    "short_pledge",
+    "declared_fresh",
+    "shared_defence_org",
+    "reg_defence_coop",
+    "arms_now",
+    "arms_flow_years",
+    "c_convergence",
+    "declared_level",
+    "hostile_level",
+    "hostile_2y",
+    "rivalry_c",
+    "mids_10y",
+    "security_coop",
+    "defence_recent",
+    "defence_practice_years",
+    "cobelligerent_recent",
+    "arms_dep",
+    "arms_dep_years",
+    "trade_dep",
+    "reg_evidence_ids",
+    "reg_ids",
+    "orgs",
+    "cobelligerent",
+    "mid_direct_hostility",
+    "reg_normalised",
+)
 
 
 def _th(th: Thresholds | None, name: str) -> pl.Expr:
@@ -68,57 +115,187 @@ def _th(th: Thresholds | None, name: str) -> pl.Expr:
     return pl.lit(getattr(th, name)) if th is not None else pl.col(f"th_{name}")
 
 
-def security_cooperation(th: Thresholds | None) -> pl.Expr:
-    arms = pl.max_horizontal("arms_share_a_from_b", "arms_share_b_from_a") >= _th(th, "depth")
-    return (arms.fill_null(False) | (pl.col("reg_military") == 1).fill_null(False)).alias(
-        "security_cooperation"
-    )
-
-
 def met_columns(th: Thresholds | None) -> list[pl.Expr]:
     """Whether each criterion is met (null when its value is missing)."""
     return [
         (pl.col("c_commitment") >= 1).alias("m_commitment"),
         (pl.col("c_convergence") >= _th(th, "convergence")).alias("m_convergence"),
-        (pl.col("c_shared_threat") >= _th(th, "threat")).alias("m_shared_threat"),
+        (pl.col("c_shared_threat") >= 1).alias("m_shared_threat"),
         (pl.col("c_depth") >= _th(th, "depth")).alias("m_depth"),
         (pl.col("c_breadth") >= _th(th, "breadth")).alias("m_breadth"),
-        (pl.col("c_durability") >= 5).alias("m_durability"),
+        (pl.col("c_durability") >= _th(th, "durability")).alias("m_durability"),
         (pl.col("c_symmetry") >= 0.5).alias("m_symmetry"),
-        (pl.col("c_friction") >= 1.0).alias("m_friction"),
+        (pl.col("c_friction") >= 0.75).alias("m_friction"),
+    ]
+
+
+def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
+    """The intermediate tests of the ladder, each a boolean column (never null)."""
+    calm = pl.col("hostile_level").fill_null(0) == 0
+    cooperating = (
+        (pl.col("declared_level") >= 1)
+        | pl.col("security_coop")
+        | pl.col("formal_pledge")
+        | (pl.col("reg_normalised") == 1)
+    ).fill_null(False)
+    history = ((pl.col("rivalry_c") == 1) | (pl.col("mids_10y") >= 1)).fill_null(False)
+    open_hostility = pl.col("hostile_level").fill_null(0) >= 3
+    lesser_rivalry = history & (pl.col("hostile_2y").fill_null(0) >= 1) & ~cooperating
+    practice_any = (
+        (pl.col("defence_recent") >= 2)
+        | (pl.col("reg_defence_coop") >= 1)
+        | (pl.col("arms_dep") > 0)
+        | pl.col("security_coop")
+        | (pl.col("cobelligerent_recent") >= 1)
+    ).fill_null(False)
+    practised_pledge = (
+        pl.col("formal_pledge")
+        & ~pl.col("short_pledge")
+        & calm
+        & (practice_any | (pl.col("shared_defence_org") == 1).fill_null(False))
+    )
+    # practice this year, outside the declaration itself
+    practice_now = (
+        (pl.col("reg_defence_coop") >= 2)
+        | pl.col("arms_now")
+        | (pl.col("trade_dep") >= TRADE_SHARE_COOP)
+        | (pl.col("c_convergence") >= _th(th, "convergence"))
+    ).fill_null(False)
+    not_rivals = (pl.col("rivalry_c") != 1).fill_null(True)
+    declared_sp = (
+        (pl.col("declared_level") >= 2).fill_null(False)
+        & calm
+        & not_rivals
+        & (pl.col("declared_fresh") | practice_now)
+    )
+    de_facto_sp = (
+        calm
+        & not_rivals
+        & practice_now
+        & (
+            (pl.col("defence_practice_years") >= _th(th, "practice_years"))
+            | (
+                (pl.col("arms_flow_years") >= _th(th, "practice_years"))
+                & (pl.col("arms_dep") >= _th(th, "depth"))
+            )
+        ).fill_null(False)
+        & (pl.col("c_durability") >= _th(th, "durability")).fill_null(False)
+        & (pl.col("c_breadth") >= _th(th, "breadth")).fill_null(False)
+    )
+    tactical = (pl.col("hostile_level").fill_null(0) <= 2) & (
+        (pl.col("defence_recent") >= 2)
+        | (pl.col("cobelligerent_recent") >= 1)
+        | ((pl.col("arms_dep") >= _th(th, "depth")) & (pl.col("c_shared_threat") >= 1))
+        | (
+            (pl.col("arms_dep") >= _th(th, "depth"))
+            & (pl.col("arms_flow_years") >= _th(th, "practice_years"))
+        )
+        | (pl.col("formal_pledge") & pl.col("short_pledge") & practice_any)
+    ).fill_null(False)
+    converging = calm & (
+        (pl.col("declared_level") >= 1)
+        | (pl.col("c_convergence") >= _th(th, "convergence"))
+        | (pl.col("c_shared_threat") >= 1)
+    ).fill_null(False)
+    return [
+        (open_hostility | lesser_rivalry).alias("r_rivalry"),
+        practised_pledge.alias("r_alliance"),
+        (declared_sp | de_facto_sp).alias("r_partnership"),
+        declared_sp.alias("r_declared_partnership"),
+        tactical.alias("r_tactical"),
+        converging.alias("r_convergence"),
     ]
 
 
 def type_expr() -> pl.Expr:
-    """The ladder rules over the ``m_*`` and ``security_cooperation`` columns."""
+    """The ladder over the ``r_*`` rule columns."""
     return (
-        pl.when(pl.col("m_friction").fill_null(False))
+        pl.when(pl.col("r_rivalry"))
         .then(pl.lit("rivalry"))
-        .when((pl.col("c_commitment") == 3).fill_null(False))
+        .when(pl.col("r_alliance"))
         .then(pl.lit("alliance"))
-        .when(((pl.col("c_commitment") == 2) & pl.col("m_breadth")).fill_null(False))
+        .when(pl.col("r_partnership"))
         .then(pl.lit("strategic_partnership"))
-        .when(
-            (
-                pl.col("m_shared_threat")
-                & pl.col("security_cooperation")
-                & (pl.col("c_friction").fill_null(0.0) < 0.5)
-            ).fill_null(False)
-        )
+        .when(pl.col("r_tactical"))
         .then(pl.lit("tactical_alignment"))
-        .when(pl.col("m_convergence").fill_null(False) | pl.col("m_shared_threat").fill_null(False))
+        .when(pl.col("r_convergence"))
         .then(pl.lit("convergence"))
         .otherwise(pl.lit("transactional"))
     )
 
 
-def classify(f: pl.DataFrame, th: Thresholds | None) -> pl.DataFrame:
-    """Add ``m_*`` (criterion met), ``type``, ``rung`` (0-5), ``score`` and ``confidence``.
+def smooth(f: pl.DataFrame, keys: tuple[str, ...] = ("a", "b")) -> pl.DataFrame:
+    """Replace runs of at most ``BLIP_YEARS`` years flanked by one same type (``raw_type`` ->
+    ``type``), unless the run starts with a record event: a registry row or a dispute that
+    begins in its first year, or open hostility.
 
-    ``th=None`` reads the thresholds from columns ``th_convergence`` ... (grid fitting).
+    Runs at either end of a series are kept (the latest years change at once).
     """
-    f = f.with_columns(*met_columns(th), security_cooperation(th))
-    f = f.with_columns(type=type_expr()).with_columns(
+    k = list(keys)
+    f = f.with_columns(
+        _run=(pl.col("raw_type") != pl.col("raw_type").shift(1).over(k, order_by="year"))
+        .fill_null(True)
+        .cum_sum()
+        .over(k, order_by="year")
+    )
+
+    def changed(col: str) -> pl.Expr:
+        prev = pl.col(col).shift(1).over(k, order_by="year")
+        return prev.is_not_null() & (pl.col(col) != prev)
+
+    def lists_changed(col: str) -> pl.Expr:
+        now, prev = pl.col(col).fill_null([]), pl.col(col).shift(1).over(k, order_by="year")
+        prev = prev.fill_null([])
+        return (now.list.set_difference(prev).list.len() > 0) | (
+            prev.list.set_difference(now).list.len() > 0
+        )
+
+    record = [lists_changed(c) for c in ("reg_evidence_ids", "reg_ids", "orgs") if c in f.columns]
+    record += [changed(c) for c in ("formal_pledge", "cobelligerent") if c in f.columns]
+    f = f.with_columns(
+        _event=(
+            pl.any_horizontal(record)
+            | (
+                (pl.col("mid_direct_hostility") >= 1)
+                & (pl.col("mid_direct_hostility").shift(1).over(k, order_by="year") == 0)
+            )
+            | (pl.col("hostile_level") >= 3)
+        ).fill_null(False)
+    )
+    runs = f.group_by(*k, "_run").agg(
+        _type=pl.col("raw_type").first(),
+        _len=pl.len(),
+        _first_event=pl.col("_event").first(),
+    )
+    runs = runs.sort(*k, "_run").with_columns(
+        _prev=pl.col("_type").shift(1).over(k),
+        _next=pl.col("_type").shift(-1).over(k),
+    )
+    blips = runs.filter(
+        (pl.col("_len") <= BLIP_YEARS)
+        & (pl.col("_prev") == pl.col("_next"))
+        & pl.col("_prev").is_not_null()
+        & ~pl.col("_first_event")
+    ).select(*k, "_run", pl.col("_prev").alias("_smoothed"))
+    f = f.join(blips, on=[*k, "_run"], how="left", maintain_order="left")
+    return f.with_columns(type=pl.coalesce("_smoothed", "raw_type")).drop(
+        "_run", "_event", "_smoothed"
+    )
+
+
+def classify(
+    f: pl.DataFrame, th: Thresholds | None, keys: tuple[str, ...] = ("a", "b")
+) -> pl.DataFrame:
+    """Add ``m_*`` (criterion met), ``r_*`` (rule tests), ``raw_type``, ``type`` (smoothed),
+    ``rung`` (0-5), ``score`` and ``confidence``.
+
+    ``th=None`` reads the thresholds from columns ``th_convergence`` ... (grid fitting);
+    ``keys`` are the columns that identify one series (a dyad, or a dyad and a grid row).
+    """
+    f = f.with_columns(*met_columns(th), *rule_columns(th))
+    f = f.with_columns(raw_type=type_expr())
+    f = smooth(f, keys)
+    f = f.with_columns(
         rung=pl.col("type").replace_strict(
             {k: i for i, k in enumerate(LADDER)}, return_dtype=pl.Int8
         )
@@ -127,8 +304,8 @@ def classify(f: pl.DataFrame, th: Thresholds | None) -> pl.DataFrame:
         "commitment": pl.col("c_commitment") / 3.0,
         "convergence": pl.col("c_convergence"),
         "shared_threat": pl.col("c_shared_threat"),
-        "depth": (pl.col("c_depth") / 0.5).clip(upper_bound=1.0),
-        "breadth": pl.col("c_breadth") / 4.0,
+        "depth": pl.col("c_depth"),
+        "breadth": pl.col("c_breadth") / 5.0,
         "durability": pl.col("c_durability") / float(DURABILITY_CAP),
         "symmetry": pl.col("c_symmetry"),
         "friction": 1.0 - pl.col("c_friction"),
@@ -145,3 +322,6 @@ def classify(f: pl.DataFrame, th: Thresholds | None) -> pl.DataFrame:
         score=((pl.col("rung") + intensity) / len(LADDER)).round(3),
         confidence=availability.round(2),
     )
+
+
+__all__ = ["ARMS_COOP", "LADDER", "RULE_COLUMNS", "Thresholds", "classify", "smooth"]

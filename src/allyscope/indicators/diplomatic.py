@@ -224,10 +224,14 @@ def third_far_b(ctx: IndicatorContext) -> pl.Series:
     (1946, 2024),
     1,
     "percentile 0-1",
-    "the lower of third_far_a and third_far_b: both far from the third party",
+    "the lower of third_far_a and third_far_b: both far from the third party (null when "
+    "either side has no ideal point or is the third party)",
 )
 def third_opposition(ctx: IndicatorContext) -> pl.Series:
-    return ctx.eval(pl.min_horizontal("third_far_a", "third_far_b")).alias("third_opposition")
+    both = pl.col("third_far_a").is_not_null() & pl.col("third_far_b").is_not_null()
+    return ctx.eval(pl.when(both).then(pl.min_horizontal("third_far_a", "third_far_b"))).alias(
+        "third_opposition"
+    )
 
 
 @indicator(

@@ -5,7 +5,8 @@ Schema of :func:`indicator_frame` (one row per dyad-year, sorted a, b, year):
 (False for the lookback years before the first requested year), then one column per
 indicator of :func:`allyscope.indicators.catalog.catalog`, named as the indicator,
 null where its source does not cover the year or has no value, plus ``reg_ids`` (the
-registry rows bearing on the year) and ``orgs`` (shared organisations).
+registry rows bearing on the year), ``reg_evidence_ids`` (the evidence-registry rows
+bearing on it) and ``orgs`` (shared organisations).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import polars as pl
 
 from allyscope.indicators.catalog import catalog
 from allyscope.indicators.context import IndicatorContext, build_context
+from allyscope.indicators.registries import evidence_features
 from allyscope.indicators.treaties import dyad_year_features, shared_memberships
 
 
@@ -26,6 +28,7 @@ def compute(ctx: IndicatorContext) -> pl.DataFrame:
     out = ctx.frame.select("a", "b", "year", *names).with_columns(
         in_range=pl.col("year").is_between(ctx.first_year, ctx.last_year),
         reg_ids=dyad_year_features(ctx)["reg_ids"],
+        reg_evidence_ids=evidence_features(ctx)["reg_evidence_ids"],
         orgs=shared_memberships(ctx)["orgs"],
     )
     return out

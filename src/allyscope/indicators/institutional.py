@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import polars as pl
 
 from allyscope.indicators.catalog import TREATY_REGISTRY, indicator
@@ -106,11 +108,62 @@ def reg_nonaggression(ctx: IndicatorContext) -> pl.Series:
 @indicator(
     "reg_rupture",
     "diplomatic",
-    REG,
-    (1816, 2025),
+    ("evidence_registry",),
+    (1946, _dt.date.today().year),
     -1,
     "0/1",
-    "1 if diplomatic relations are severed (from the rupture to the restoration)",
+    "1 if diplomatic relations are severed (from the rupture to the restoration; evidence registry)",
 )
 def reg_rupture(ctx: IndicatorContext) -> pl.Series:
-    return dyad_year_features(ctx)["reg_rupture"].cast(pl.Int8)
+    from allyscope.indicators.registries import evidence_features
+
+    return evidence_features(ctx)["reg_severed"].cast(pl.Int8).alias("reg_rupture")
+
+
+@indicator(
+    "reg_partnership_level",
+    "institutional",
+    ("evidence_registry",),
+    (1946, _dt.date.today().year),
+    1,
+    "level 0-4",
+    "declared partnership in force (evidence registry): 1 partnership or friendship treaty, "
+    "2 strategic (or a strategic council or designation), 3 comprehensive strategic, 4 the "
+    "declaring state's highest tier (0 when none)",
+)
+def reg_partnership_level(ctx: IndicatorContext) -> pl.Series:
+    from allyscope.indicators.registries import evidence_features
+
+    return evidence_features(ctx)["reg_partnership_level"]
+
+
+@indicator(
+    "reg_partnership_since",
+    "institutional",
+    ("evidence_registry",),
+    (1946, _dt.date.today().year),
+    0,
+    "year",
+    "year of the latest declaration, upgrade, friendship treaty or council of the partnership "
+    "in force (null when none)",
+)
+def reg_partnership_since(ctx: IndicatorContext) -> pl.Series:
+    from allyscope.indicators.registries import evidence_features
+
+    return evidence_features(ctx)["reg_partnership_since"]
+
+
+@indicator(
+    "reg_normalised",
+    "diplomatic",
+    ("evidence_registry",),
+    (1946, _dt.date.today().year),
+    1,
+    "0/1",
+    "1 if a peace or normalisation accord between them is in force (it opens relations; it is "
+    "not a declared partnership)",
+)
+def reg_normalised(ctx: IndicatorContext) -> pl.Series:
+    from allyscope.indicators.registries import evidence_features
+
+    return evidence_features(ctx)["reg_normalised"].cast(pl.Int8).alias("reg_normalised")

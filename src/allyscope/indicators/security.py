@@ -8,6 +8,8 @@ deliveries are lumpy.
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import polars as pl
 
 from allyscope.indicators import eventdata as ev
@@ -17,6 +19,8 @@ from allyscope.indicators.treaties import dyad_year_features, shared_memberships
 from allyscope.sources.store import load
 
 ATOP = ("atop",)
+#: The evidence registries and carried rivalries reach the current year.
+CURRENT_YEAR = _dt.date.today().year
 ARMS = ("sipri_transfers",)
 MIDS = ("cow_mid",)
 TSS = ("tss_rivalries",)
@@ -291,27 +295,37 @@ def reg_defence(ctx: IndicatorContext) -> pl.Series:
 @indicator(
     "reg_military",
     "security",
-    (TREATY_REGISTRY,),
-    (1816, 2025),
+    ("evidence_registry",),
+    (1946, CURRENT_YEAR),
     1,
     "0/1",
-    "1 if the registry records military cooperation (exercises, basing, arms agreements) in the last five years",
+    "1 if the evidence registry records defence cooperation bearing on the year (an agreement "
+    "signed in the last five years, joint practice, forces, joint operations)",
 )
 def reg_military(ctx: IndicatorContext) -> pl.Series:
-    return dyad_year_features(ctx)["reg_military"].cast(pl.Int8).alias("reg_military")
+    from allyscope.indicators.registries import evidence_features
+
+    lvl = evidence_features(ctx)["reg_defence_level"]
+    return (
+        pl.select(pl.when(lvl.is_not_null()).then((lvl >= 1).cast(pl.Int8)))
+        .to_series()
+        .alias("reg_military")
+    )
 
 
 @indicator(
     "reg_conflict",
     "security",
-    (TREATY_REGISTRY,),
-    (1816, 2025),
+    ("evidence_registry",),
+    (1946, CURRENT_YEAR),
     -1,
     "0/1",
-    "1 if the registry records an armed clash or hostile incident between them that year",
+    "1 if the evidence registry records an armed clash or war between them bearing on the year",
 )
 def reg_conflict(ctx: IndicatorContext) -> pl.Series:
-    return dyad_year_features(ctx)["reg_conflict"].cast(pl.Int8).alias("reg_conflict")
+    from allyscope.indicators.registries import evidence_features
+
+    return evidence_features(ctx)["reg_conflict"].cast(pl.Int8).alias("reg_conflict")
 
 
 @indicator(
@@ -343,14 +357,17 @@ def cinc_b(ctx: IndicatorContext) -> pl.Series:
 @indicator(
     "reg_sanctions",
     "security",
-    (TREATY_REGISTRY,),
-    (1816, 2025),
+    ("evidence_registry",),
+    (1946, CURRENT_YEAR),
     -1,
     "0/1",
-    "1 if sanctions one side imposes or votes for against the other are in force (registry)",
+    "1 if sanctions or an embargo of one on the other bear on the year (evidence registry; "
+    "an organisation's measures are not counted as the member's own)",
 )
 def reg_sanctions(ctx: IndicatorContext) -> pl.Series:
-    return dyad_year_features(ctx)["reg_sanctions"].cast(pl.Int8).alias("reg_sanctions")
+    from allyscope.indicators.registries import evidence_features
+
+    return evidence_features(ctx)["reg_sanctions"].cast(pl.Int8).alias("reg_sanctions")
 
 
 # ---- from the events aggregation (allyscope.events) of the bundled ICEWS 2014 sample
@@ -385,4 +402,346 @@ def ev_matl_conf_share(ctx: IndicatorContext) -> pl.Series:
     events = ev.pair_count(ctx, "events")
     return (
         pl.select(pl.when(events > 0).then(conf / events)).to_series().alias("ev_matl_conf_share")
+    )
+
+
+# ---- v2: co-belligerence, threats both face over a window, arms dependence with a floor
+
+
+def _force_sides() -> pl.DataFrame:
+    """dispnum, year, ccode, side: states that used force (hostility level 4-5) in a dispute."""
+    m = load("cow_mid_disputes", ["dispnum", "ccode1", "year", "sidea1", "hostlev1"])
+    return (
+        m.filter(pl.col("hostlev1") >= 4)
+        .select(
+            "dispnum",
+            pl.col("year").cast(pl.Int16),
+            pl.col("ccode1").cast(pl.Int16).alias("ccode"),
+            pl.col("sidea1").alias("side"),
+        )
+        .unique()
+    )
+
+
+@indicator(
+    "cobelligerent",
+    "security",
+    ("cow_mid_disputes",),
+    (1816, 2014),
+    1,
+    "0/1",
+    "1 if both used force (hostility level 4 or 5) on the same side of the same militarised "
+    "dispute that year, else 0",
+)
+def cobelligerent(ctx: IndicatorContext) -> pl.Series:
+    def compute() -> pl.DataFrame:
+        f = _force_sides()
+        pairs = f.join(f, on=["dispnum", "year", "side"], suffix="_2").filter(
+            pl.col("ccode") < pl.col("ccode_2")
+        )
+        return (
+            pairs.select(pl.col("ccode").alias("ccode1"), pl.col("ccode_2").alias("ccode2"), "year")
+            .unique()
+            .with_columns(v=pl.lit(1, dtype=pl.Int8))
+        )
+
+    t = ctx.cached("cobelligerent", compute)
+    v = ctx.dyad_lookup(t, "v").fill_null(0)
+    in_cov = ctx.col("year").is_between(1816, 2014)
+    return pl.select(pl.when(in_cov).then(v)).to_series().cast(pl.Int8).alias("cobelligerent")
+
+
+def _direct_hostility() -> pl.DataFrame:
+    """ccode1 < ccode2, year, level: hostility of disputes that set the two against each other.
+
+    COW-MID's dyadic files pair every state on one side of a multilateral dispute with every
+    state on the other ("naive" dyads), so a coalition member is paired with opponents it
+    never confronted. A dispute counts here when it has one state on each side (then the
+    higher of the two hostility levels), or when both used force in it (then the lower).
+    """
+    m = load(
+        "cow_mid_disputes",
+        ["dispnum", "ccode1", "ccode2", "year", "sidea1", "hostlev1", "hostlev2"],
+    )
+    sizes = m.group_by("dispnum", "sidea1").agg(n=pl.col("ccode1").n_unique())
+    bilateral = sizes.group_by("dispnum").agg(two=(pl.col("n").max() == 1) & (pl.len() == 2))
+    m = m.join(bilateral, on="dispnum", how="left").filter(pl.col("ccode1") < pl.col("ccode2"))
+    level = (
+        pl.when(pl.col("two"))
+        .then(pl.max_horizontal("hostlev1", "hostlev2"))
+        .when(pl.min_horizontal("hostlev1", "hostlev2") >= 4)
+        .then(pl.min_horizontal("hostlev1", "hostlev2"))
+    )
+    return (
+        m.with_columns(level=level)
+        .drop_nulls("level")
+        .group_by("ccode1", "ccode2", "year")
+        .agg(pl.col("level").max().cast(pl.Int8))
+    )
+
+
+@indicator(
+    "mid_direct_hostility",
+    "security",
+    ("cow_mid_disputes",),
+    (1816, 2014),
+    -1,
+    "level 0-5",
+    "highest hostility of the militarised disputes that set them directly against each other "
+    "that year: a two-state dispute, or a multilateral one in which both used force (0 if none); "
+    "COW-MID's naive pairing of every member of a coalition with every opponent is left out",
+)
+def mid_direct_hostility(ctx: IndicatorContext) -> pl.Series:
+    t = ctx.cached("direct_hostility", _direct_hostility)
+    v = ctx.dyad_lookup(t, "level").fill_null(0)
+    in_cov = ctx.col("year").is_between(1816, 2014)
+    return (
+        pl.select(pl.when(in_cov).then(v)).to_series().cast(pl.Int8).alias("mid_direct_hostility")
+    )
+
+
+#: Years over which a threat must recur to count (a state faces T when T is its listed
+#: strategic rival, or when they had militarised disputes in THREAT_MIN_YEARS of the last
+#: THREAT_WINDOW years, or a war, a clash or severed relations in the registries).
+THREAT_WINDOW = 5
+THREAT_MIN_YEARS = 2
+RIVALRY_CARRY_TO = CURRENT_YEAR
+
+
+def threat_table() -> pl.DataFrame:
+    """ccode, threat, year, carried: state ``ccode`` faces ``threat`` in ``year``.
+
+    Sources: strategic rivalries (Thompson et al.; rivalries open at the data's end, 2020,
+    are carried to the present and flagged ``carried``), COW-MID disputes that set the two
+    directly against each other (:func:`_direct_hostility`; to 2014; two dispute-years in
+    five, or one with force used), and evidence-registry friction of level 3 or more (severed
+    relations, clashes, wars; to the present).
+    """
+    from allyscope.indicators.registries import row_years
+
+    riv = load("tss_rivalries", ["ccode1", "ccode2", "start", "end"])
+    riv = riv.with_columns(
+        carried=pl.col("end").is_null() | (pl.col("end") >= 2020),
+        end=pl.when(pl.col("end").is_null() | (pl.col("end") >= 2020))
+        .then(pl.lit(RIVALRY_CARRY_TO))
+        .otherwise(pl.col("end")),
+    )
+    riv = riv.select(
+        "ccode1", "ccode2", "carried", pl.int_ranges("start", pl.col("end") + 1).alias("year")
+    ).explode("year")
+    riv = riv.with_columns(carried=pl.col("carried") & (pl.col("year") > 2020))
+    mids = _direct_hostility().select(
+        "ccode1", "ccode2", "year", (pl.col("level") >= 4).alias("force")
+    )
+    reg = (
+        row_years()
+        .filter((pl.col("kind") == "friction") & (pl.col("level") >= 3))
+        .select(pl.col("lo").alias("ccode1"), pl.col("hi").alias("ccode2"), "year")
+        .with_columns(force=pl.lit(True))
+    )
+    events = pl.concat(
+        [
+            mids.with_columns(pl.col("ccode1", "ccode2", "year").cast(pl.Int16)),
+            reg.with_columns(pl.col("ccode1", "ccode2", "year").cast(pl.Int16)),
+        ]
+    )
+    events = (
+        pl.concat(
+            [
+                events,
+                events.select(
+                    pl.col("ccode2").alias("ccode1"),
+                    pl.col("ccode1").alias("ccode2"),
+                    "year",
+                    "force",
+                ),
+            ]
+        )
+        .group_by("ccode1", "ccode2", "year")
+        .agg(pl.col("force").any())
+    )
+    # recurrence: dispute-years with T in the window, or force used in the window
+    win = pl.int_ranges(pl.col("year"), pl.col("year") + THREAT_WINDOW).alias("until")
+    spread = events.select("ccode1", "ccode2", "force", win, pl.col("year").alias("y0")).explode(
+        "until"
+    )
+    rec = (
+        spread.group_by("ccode1", "ccode2", pl.col("until").cast(pl.Int16).alias("year"))
+        .agg(n=pl.col("y0").n_unique(), force=pl.col("force").any())
+        .filter((pl.col("n") >= THREAT_MIN_YEARS) | pl.col("force"))
+    )
+    riv2 = pl.concat(
+        [
+            riv,
+            riv.select(
+                pl.col("ccode2").alias("ccode1"),
+                pl.col("ccode1").alias("ccode2"),
+                "carried",
+                "year",
+            ),
+        ]
+    ).with_columns(pl.col("ccode1", "ccode2", "year").cast(pl.Int16))
+    both = pl.concat(
+        [
+            riv2.select("ccode1", "ccode2", "year", "carried"),
+            rec.select("ccode1", "ccode2", "year", carried=pl.lit(False)),
+        ]
+    )
+    return both.group_by(
+        pl.col("ccode1").alias("ccode"), pl.col("ccode2").alias("threat"), "year"
+    ).agg(carried=pl.col("carried").all())
+
+
+@indicator(
+    "common_threats",
+    "security",
+    ("tss_rivalries", "cow_mid", "evidence_registry"),
+    (1816, RIVALRY_CARRY_TO),
+    1,
+    "count",
+    "third states both face as a threat that year: a listed strategic rival, recurring "
+    "militarised disputes (two dispute-years in the last five, or force used), or severed "
+    "relations, clashes or war in the registries; never one another",
+)
+def common_threats(ctx: IndicatorContext) -> pl.Series:
+    def compute() -> pl.DataFrame:
+        t = threat_table()
+        pairs = (
+            t.join(t, on=["threat", "year"], suffix="_2")
+            .filter(pl.col("ccode") < pl.col("ccode_2"))
+            .group_by(pl.col("ccode").alias("ccode1"), pl.col("ccode_2").alias("ccode2"), "year")
+            .agg(
+                n=pl.col("threat").n_unique(),
+                carried=(pl.col("carried") | pl.col("carried_2")).all(),
+            )
+        )
+        return pairs
+
+    t = ctx.cached("common_threats", compute)
+    n = ctx.dyad_lookup(t, "n").fill_null(0)
+    return n.cast(pl.Int16).alias("common_threats")
+
+
+#: An arms share counts as dependence only when the supplier delivered at least this much
+#: (SIPRI TIV, million) over the five-year window.
+MIN_ARMS_TIV = 100.0
+
+
+def _gated_share(ctx: IndicatorContext, flow: str, share: str) -> pl.Series:
+    x = ctx.per_dyad(pl.col(flow).fill_null(0.0).rolling_sum(WINDOW, min_samples=1))
+    return pl.select(
+        pl.when(ctx.col(share).is_null())
+        .then(None)
+        .when(x >= MIN_ARMS_TIV)
+        .then(ctx.col(share))
+        .otherwise(0.0)
+    ).to_series()
+
+
+@indicator(
+    "arms_dependence",
+    "security",
+    ARMS,
+    (1950, 2024),
+    1,
+    "share 0-1",
+    "the larger of the two arms shares (arms_share_a_from_b, arms_share_b_from_a), counted "
+    f"only where the supplier delivered at least {MIN_ARMS_TIV:.0f} TIV million over the five "
+    "years (0 below that floor)",
+)
+def arms_dependence(ctx: IndicatorContext) -> pl.Series:
+    ab = _gated_share(ctx, "arms_ba", "arms_share_a_from_b")
+    ba = _gated_share(ctx, "arms_ab", "arms_share_b_from_a")
+    return pl.select(pl.max_horizontal(ab, ba)).to_series().alias("arms_dependence")
+
+
+# ---- the evidence registries (partnership, defence cooperation, friction)
+
+
+@indicator(
+    "reg_defence_coop",
+    "security",
+    ("evidence_registry",),
+    (1946, CURRENT_YEAR),
+    1,
+    "level 0-3",
+    "highest defence cooperation bearing on the year: 1 an agreement on paper (the year it is "
+    "signed and four more), 2 joint practice (exercises, training missions, status of forces, "
+    "co-production), 3 forces on the other's territory or joint operations (0 when none)",
+)
+def reg_defence_coop(ctx: IndicatorContext) -> pl.Series:
+    from allyscope.indicators.registries import evidence_features
+
+    return evidence_features(ctx)["reg_defence_level"].alias("reg_defence_coop")
+
+
+@indicator(
+    "reg_friction",
+    "security",
+    ("evidence_registry",),
+    (1946, CURRENT_YEAR),
+    -1,
+    "level 0-4",
+    "highest friction bearing on the year: 1 expulsions or recalls, 2 sanctions, embargoes, "
+    "border closures, hostile designations or downgraded relations, 3 severed relations or an "
+    "armed clash, 4 war (0 when none)",
+)
+def reg_friction(ctx: IndicatorContext) -> pl.Series:
+    from allyscope.indicators.registries import evidence_features
+
+    return evidence_features(ctx)["reg_friction_level"].alias("reg_friction")
+
+
+@indicator(
+    "reg_designation",
+    "security",
+    ("evidence_registry",),
+    (1946, CURRENT_YEAR),
+    1,
+    "0/1",
+    "1 if one side designates the other a privileged defence partner (US Major Non-NATO Ally, "
+    "Major Defense Partner): a unilateral act, not a declared partnership",
+)
+def reg_designation(ctx: IndicatorContext) -> pl.Series:
+    from allyscope.indicators.registries import evidence_features
+
+    return evidence_features(ctx)["reg_designation"].cast(pl.Int8).alias("reg_designation")
+
+
+@indicator(
+    "shared_defence_org",
+    "security",
+    (TREATY_REGISTRY,),
+    (1949, CURRENT_YEAR),
+    1,
+    "0/1",
+    "1 if both belong to an organisation whose treaty has a collective-defence clause and that "
+    "runs standing military structures (NATO, CSTO), else 0",
+)
+def shared_defence_org(ctx: IndicatorContext) -> pl.Series:
+    return shared_memberships(ctx)["shared_defence_org"].cast(pl.Int8).alias("shared_defence_org")
+
+
+#: Arms deliveries (TIV million, either way) that make a year count as an arms-transfer year.
+ARMS_FLOW_MIN = 10.0
+
+
+@indicator(
+    "arms_flow_years",
+    "security",
+    ARMS,
+    (1950, 2024),
+    1,
+    "years 0-5",
+    f"years of the last five with major arms deliveries of at least {ARMS_FLOW_MIN:.0f} TIV "
+    "million from one to the other",
+)
+def arms_flow_years(ctx: IndicatorContext) -> pl.Series:
+    flow = (pl.col("arms_ab").fill_null(0.0) + pl.col("arms_ba").fill_null(0.0)) >= ARMS_FLOW_MIN
+    n = ctx.per_dyad(flow.cast(pl.Int8).rolling_sum(WINDOW, min_samples=1))
+    return (
+        pl.select(pl.when(ctx.col("arms_ab").is_not_null()).then(n))
+        .to_series()
+        .cast(pl.Int8)
+        .alias("arms_flow_years")
     )

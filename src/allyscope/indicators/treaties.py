@@ -1,14 +1,9 @@
 """Dyad-year features from the curated treaty and alignment registry (``sources.curated``).
 
-Spell rules (documented in docs/assessment.md):
-- a treaty or declaration is in force from its entry-into-force year (the signature year
-  when no entry into force is recorded) to its end year, or open;
-- a rupture of relations lasts from its year to the year of the next restoration of the
-  same dyad (or its own end year), exclusive of that year; open if never restored;
-- sanctions are in force from their year to their end year; without a recorded end
-  they count in their own year only (the registry does not know whether they still hold);
-- conflicts and military-cooperation rows are events of their signature year (military
-  cooperation also counts as recent for the four following years).
+Spell rule (documented in docs/assessment.md): a treaty or declaration is in force from its
+entry-into-force year (the signature year when no entry into force is recorded) to its end
+year, or open. Ruptures, sanctions, clashes and military cooperation live in the evidence
+registries (:mod:`allyscope.indicators.registries`).
 The bilateral registry lists the dyads it was compiled for; for any other dyad its
 features are null (unknown), not 0. Organisation memberships are complete for the
 organisations listed, so shared memberships are 0 when there are none.
@@ -22,7 +17,6 @@ from allyscope.indicators.context import IndicatorContext
 from allyscope.sources import curated
 
 SPELL_KINDS = ("treaty", "declaration")
-EVENT_KINDS = ("conflict", "military_cooperation")
 
 
 def _keyed(df: pl.DataFrame, a: str, b: str) -> pl.DataFrame:
@@ -32,33 +26,7 @@ def _keyed(df: pl.DataFrame, a: str, b: str) -> pl.DataFrame:
 def spells() -> pl.DataFrame:
     """Registry rows with lo, hi (COW codes) and the years they bear on (first, last; last null = open)."""
     b = _keyed(curated.bilateral(), "ccode_a", "ccode_b")
-    restorations = b.filter(pl.col("kind") == "restoration").select(
-        "lo", "hi", pl.col("start_year").alias("restored")
-    )
-    ruptures = (
-        b.filter(pl.col("kind") == "rupture")
-        .join(restorations, on=["lo", "hi"], how="left")
-        .with_columns(
-            pl.when(pl.col("restored") > pl.col("start_year"))
-            .then(pl.col("restored") - 1)
-            .alias("restored")
-        )
-        .group_by("id", maintain_order=True)
-        .agg(pl.col("restored").min())
-    )
-    b = b.join(ruptures, on="id", how="left")
-    last = (
-        pl.when(pl.col("kind").is_in(EVENT_KINDS))
-        .then(pl.col("start_year"))
-        .when(pl.col("kind") == "rupture")
-        .then(pl.coalesce(pl.col("end_year"), pl.col("restored")))
-        .when(pl.col("kind") == "restoration")
-        .then(pl.col("start_year"))
-        .when(pl.col("kind") == "sanctions")
-        .then(pl.coalesce(pl.col("end_year"), pl.col("start_year")))
-        .otherwise(pl.col("end_year"))
-    )
-    return b.with_columns(first=pl.col("start_year"), last=last)
+    return b.with_columns(first=pl.col("start_year"), last=pl.col("end_year"))
 
 
 def dyad_year_features(ctx: IndicatorContext) -> pl.DataFrame:
@@ -80,10 +48,6 @@ def dyad_year_features(ctx: IndicatorContext) -> pl.DataFrame:
             .filter(
                 (pl.col("year") >= pl.col("first"))
                 & (pl.col("last").is_null() | (pl.col("year") <= pl.col("last")))
-                | (
-                    (pl.col("kind") == "military_cooperation")
-                    & pl.col("year").is_between(pl.col("first"), pl.col("first") + 4)
-                )
             )
         )
         in_force = pl.col("kind").is_in(SPELL_KINDS) & (pl.col("direction") > 0)
@@ -98,12 +62,6 @@ def dyad_year_features(ctx: IndicatorContext) -> pl.DataFrame:
             .otherwise(0)
             .max()
             .cast(pl.Int8),
-            reg_rupture=(pl.col("kind") == "rupture").any(),
-            reg_conflict=(
-                (pl.col("kind") == "conflict") & (pl.col("year") == pl.col("first"))
-            ).any(),
-            reg_sanctions=(pl.col("kind") == "sanctions").any(),
-            reg_military=(pl.col("kind") == "military_cooperation").any(),
             reg_ids=pl.col("id").sort(),
         )
         out = keys.join(
@@ -118,10 +76,6 @@ def dyad_year_features(ctx: IndicatorContext) -> pl.DataFrame:
                 ("reg_defence", False),
                 ("reg_nonaggression", False),
                 ("reg_partnership", 0),
-                ("reg_rupture", False),
-                ("reg_conflict", False),
-                ("reg_sanctions", False),
-                ("reg_military", False),
             )
         ]
         return out.with_columns(zero_if_covered).with_columns(pl.col("reg_ids").fill_null([]))

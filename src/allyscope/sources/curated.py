@@ -4,8 +4,7 @@ Three CSV files, each row with a citable source (see ``sources/curated/SOURCES.m
 
 ``organisations.csv``  org, name, kind, mutual_defence (0/1), founded, source, url
 ``memberships.csv``    org, state (ISO3), joined, left (empty = still a member), source, url, notes
-``bilateral.csv``      id, a, b (ISO3), kind (treaty | declaration | rupture | restoration |
-                       military_cooperation | sanctions | conflict), name, signed, in_force,
+``bilateral.csv``      id, a, b (ISO3), kind (treaty | declaration), name, signed, in_force,
                        ended, defence, offence, nonaggression, consultation (0/1),
                        partnership ("" | partnership | strategic_partnership |
                        comprehensive_strategic_partnership), dimensions (";"-separated),
@@ -32,15 +31,9 @@ REGISTRY_CITATION = (
     "allyscope treaty and alignment registry (curated from the official texts and "
     "organisation membership records cited row by row in sources/curated/*.csv)"
 )
-KINDS = (
-    "treaty",
-    "declaration",
-    "rupture",
-    "restoration",
-    "military_cooperation",
-    "sanctions",
-    "conflict",
-)
+#: Ruptures, sanctions, conflicts and military cooperation live in the evidence registries
+#: (``sources/curated/evidence/``, :mod:`allyscope.sources.evidence`).
+KINDS = ("treaty", "declaration")
 PARTNERSHIP_LEVEL = {
     "": 0,
     "partnership": 1,

@@ -229,7 +229,9 @@ def validate(df: pl.DataFrame) -> pl.DataFrame:
         sub_ok = sub_ok | ((pl.col("kind") == table) & pl.col("subkind").is_in(list(subs)))
     _fail(df, ~sub_ok, "subkind not in the table's vocabulary (docs/registries.md)")
     _fail(df, ~pl.col("start").str.contains(_DATE), "start is not a YYYY[-MM[-DD]] date")
-    end_ok = (pl.col("end") == "") | (pl.col("end") == "unknown") | pl.col("end").str.contains(_DATE)
+    end_ok = (
+        (pl.col("end") == "") | (pl.col("end") == "unknown") | pl.col("end").str.contains(_DATE)
+    )
     _fail(df, ~end_ok, "end is not empty, 'unknown' or a YYYY[-MM[-DD]] date")
     _fail(df, ~pl.col("confidence").is_in(list(CONFIDENCE)), "confidence not high/medium/low")
     _fail(df, ~pl.col("actor").is_in([*ACTORS, ""]), "actor not a, b or both")
@@ -238,7 +240,9 @@ def validate(df: pl.DataFrame) -> pl.DataFrame:
     df = df.with_columns(
         start_date=_first_day("start"),
         start_mid=_mid_day("start"),
-        end_date=pl.when(pl.col("end").is_in(["", "unknown"])).then(None).otherwise(_last_day("end")),
+        end_date=pl.when(pl.col("end").is_in(["", "unknown"]))
+        .then(None)
+        .otherwise(_last_day("end")),
         end_mid=pl.when(pl.col("end").is_in(["", "unknown"])).then(None).otherwise(_mid_day("end")),
         end_unknown=pl.col("end") == "unknown",
     )
@@ -271,7 +275,8 @@ def validate(df: pl.DataFrame) -> pl.DataFrame:
     is_org = pl.col("a").is_in(orgs)
     _fail(
         df,
-        is_org & ~((pl.col("kind") == "friction") & pl.col("subkind").is_in(["sanctions", "embargo"])),
+        is_org
+        & ~((pl.col("kind") == "friction") & pl.col("subkind").is_in(["sanctions", "embargo"])),
         "an organisation as a party is allowed only for friction sanctions or embargoes",
     )
     df = df.with_columns(a_org=pl.when(is_org).then(pl.col("a")).otherwise(None))
