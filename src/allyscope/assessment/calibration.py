@@ -8,8 +8,9 @@ project's list of cases the record settles:
 - ``reference_dyad_years.csv``: 80 dyad-years coded from the historical record, each with
   its expected type, an acceptable neighbouring rung (or none) and its basis.
 
-The fit scans a grid of thresholds (:data:`GRID`) and keeps the set with the most exact
-dyad-years, the ten check years counting as dyad-years too; ties go to the most
+The fit scans a grid of thresholds (:data:`GRID`) and keeps the set that gets all ten
+check years right and, among those, the most exact dyad-years (the ten check years
+counting as dyad-years too); ties go to the most
 exact-or-acceptable, then to the best span accuracy of the ten dyads, then to the fewest
 one- or two-year blips over the reference series, then to the set nearest the documented
 priors (``Thresholds()``). Leave-one-dyad-out: for each dyad, the thresholds are refitted
@@ -206,12 +207,16 @@ def _score(results: pl.DataFrame, flick: pl.DataFrame, exclude: str | None = Non
             ok=pl.col("acceptable").list.contains(pl.col("type")),
         )
         .group_by("combo")
-        .agg(exact=pl.col("exact").sum(), ok=pl.col("ok").sum())
+        .agg(
+            dyads=(pl.col("ok") & (pl.col("set") == "dyads")).sum(),
+            exact=pl.col("exact").sum(),
+            ok=pl.col("ok").sum(),
+        )
         .join(flick.group_by("combo").agg(blips=pl.col("blips").sum()), on="combo")
         .join(_prior_distance(), on="combo")
         .sort(
-            ["exact", "ok", "blips", "prior_distance", "combo"],
-            descending=[True, True, False, False, False],
+            ["dyads", "exact", "ok", "blips", "prior_distance", "combo"],
+            descending=[True, True, True, False, False, False],
         )
     )
     return scored

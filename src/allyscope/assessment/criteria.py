@@ -11,7 +11,8 @@ The eight criteria of the JSON contract:
                    a shared defence organisation), 2 a declared strategic partnership, 1 a
                    lesser commitment (friendship or partnership, neutrality, non-aggression,
                    consultation, cooperative treaties), 0 none.
-``convergence``    UN voting closeness as a percentile among all pairs that year.
+``convergence``    UN voting closeness as a percentile among all pairs that year, averaged
+                   over the last three years.
 ``shared_threat``  1 when a third state is a threat both face (a listed strategic rival,
                    recurring disputes, or war, clashes or severed relations) in the window,
                    else 0; never one of the two.
@@ -57,6 +58,8 @@ DURABILITY_CAP = 10
 CARRY_YEARS = 3
 #: Years of recent practice read by the practice criteria (defence cooperation, arms).
 PRACTICE_WINDOW = 5
+#: Years over which UN voting closeness is averaged (one session's agenda moves a percentile).
+CONVERGENCE_WINDOW = 3
 #: Years of militarised history a lesser rivalry reads.
 HISTORY_WINDOW = 10
 #: Trade share at which trade dependence counts as full depth.
@@ -67,7 +70,7 @@ TRADE_SHARE_COOP = 0.03
 ARMS_COOP = 0.1
 #: A pledge whose spell lasted at most this many years before it ended is a wartime coalition.
 SHORT_PLEDGE = 2
-#: A declaration or upgrade at most this many years old is fresh: it shows practice by itself.
+#: An upgrade or renewal at most this many years old is fresh: it shows practice by itself.
 FRESH_YEARS = 3
 
 
@@ -154,7 +157,12 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
     ).drop("_pledge_run")
     f = f.with_columns(
         declared_level=declared.cast(pl.Int8),
-        declared_fresh=((y - pl.col("reg_partnership_since")) <= FRESH_YEARS).fill_null(False),
+        # an upgrade or renewal of a standing partnership (not a first declaration) in the last
+        # FRESH_YEARS years shows practice by itself
+        declared_fresh=(
+            ((y - pl.col("reg_partnership_since")) <= FRESH_YEARS)
+            & (pl.col("reg_partnership_since") > pl.col("reg_partnership_first"))
+        ).fill_null(False),
         c_commitment=pl.when(pledge)
         .then(3)
         .when(declared >= 2)
@@ -185,8 +193,21 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         .when(mid.is_not_null())
         .then(0)
     )
-    hostile = pl.max_horizontal(mid_level, pl.col("reg_friction"))
+    # backing the other's enemy in arms (forces with, or fighting beside, a state the other
+    # fights) is a strain of the coercion level
+    proxy = pl.when(pl.col("opposite_sides") > 0).then(2).otherwise(0)
+    hostile = pl.max_horizontal(mid_level, pl.col("reg_friction"), proxy)
     f = f.with_columns(hostile_level=hostile.cast(pl.Int8))
+    f = f.with_columns(
+        # strain: any friction the registries record (a recall or expulsion included), backing
+        # the other's enemy, war, or disputes in two of the last three years; one militarised
+        # incident between partners is tolerated
+        strain=(
+            (pl.col("reg_friction").fill_null(0) >= 1)
+            | (pl.col("opposite_sides").fill_null(0) > 0)
+            | (pl.col("hostile_level").fill_null(0) >= 4)
+        )
+    )
     f = f.with_columns(
         c_friction=(pl.col("hostile_level").cast(pl.Float64) / 4.0),
         a_friction=(
@@ -195,6 +216,10 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         ),
         w_friction=_window(1),
         hostile_2y=_rolling_max("hostile_level", 2),
+        hostile_years_3=_rolling_sum((pl.col("hostile_level") >= 2).fill_null(False), 3),
+        force_years_3=_rolling_sum((pl.col("hostile_level") >= 3).fill_null(False), 3),
+        severed=(pl.col("reg_rupture") == 1).fill_null(False),
+        mid_years_3=_rolling_sum((pl.col("mid_direct_hostility") >= 2).fill_null(False), 3),
         mids_10y=_rolling_sum(
             (pl.col("mid_direct_hostility") >= 1).fill_null(False), HISTORY_WINDOW
         ),
@@ -209,10 +234,15 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         cobelligerent_recent=_rolling_max("cobelligerent", 2),
         arms_dep=pl.col("arms_dependence"),
         arms_now=((pl.col("arms_ab").fill_null(0.0) + pl.col("arms_ba").fill_null(0.0)) >= 10.0),
+        defence_2y=_rolling_max("reg_defence_coop", 2),
+        alignment_2y=_rolling_max("forces_or_training", 2) >= 1,
+        forces=(pl.col("reg_defence_coop") >= 3).fill_null(False),
+        war=(pl.col("hostile_level") >= 4).fill_null(False),
         arms_dep_years=_rolling_sum(
             (pl.col("arms_dependence") >= ARMS_COOP).fill_null(False), PRACTICE_WINDOW
         ),
     )
+    f = f.with_columns(arms_2y=_rolling_max("arms_now", 2) >= 1)
     trade_share = pl.max_horizontal("trade_share_a", "trade_share_b")
     f = f.with_columns(
         trade_dep=_carry_limited(trade_share, TRADE_END),
@@ -238,9 +268,11 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
     )
     # ---- convergence and shared threat
     f = f.with_columns(
-        c_convergence=pl.mean_horizontal("ideal_closeness_pct", "un_agree_pct"),
+        c_convergence=pl.mean_horizontal("ideal_closeness_pct", "un_agree_pct")
+        .rolling_mean(CONVERGENCE_WINDOW, min_samples=1)
+        .over("a", "b", order_by="year"),
         a_convergence=_availability("ideal_closeness_pct", "un_agree_pct"),
-        w_convergence=_window(1),
+        w_convergence=_window(CONVERGENCE_WINDOW),
         c_shared_threat=pl.when(pl.col("common_threats").is_not_null()).then(
             (pl.col("common_threats") > 0).cast(pl.Float64)
         ),

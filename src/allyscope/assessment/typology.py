@@ -29,9 +29,8 @@ Rules, applied in this order to each dyad-year; the first that holds decides
                              a threat both face.
 6. ``transactional``         otherwise.
 
-A type holds until the record moves: a run of one or two years that differs from the type
-on both sides of it is smoothed away unless a registry event or a dispute starts in it
-(:func:`smooth`). Thresholds are fitted on the reference dyads and dyad-years
+A type holds until the record moves: each year takes the most common raw type of the five
+years centred on it, unless its run began with a major change of the record (:func:`smooth`). Thresholds are fitted on the reference dyads and dyad-years
 (:mod:`allyscope.assessment.calibration`). No rule names a state or a dyad.
 """
 
@@ -63,8 +62,8 @@ WEIGHTS = {
     "symmetry": 0.5,
     "friction": 2.0,
 }
-#: Runs of at most this many years are smoothed when both neighbours agree.
-BLIP_YEARS = 2
+#: Years of the centred window whose most common raw type a year takes (see :func:`smooth`).
+MODE_WINDOW = 5
 
 
 @dataclass(frozen=True)
@@ -81,6 +80,15 @@ class Thresholds:
 
 #: Columns the rules read besides the criteria (kept when the grid re-types a frame).
 RULE_COLUMNS = (
+    "alignment_2y",
+    "strain",
+    "mid_years_3",
+    "hostile_years_3",
+    "force_years_3",
+    "severed",
+    "defence_2y",
+    "arms_2y",
+    "reg_defence_coop",
     "formal_pledge",
     "short_pledge",
     "declared_fresh",
@@ -107,6 +115,9 @@ RULE_COLUMNS = (
     "cobelligerent",
     "mid_direct_hostility",
     "reg_normalised",
+    "war",
+    "forces",
+    "friction_starts",
 )
 
 
@@ -131,7 +142,7 @@ def met_columns(th: Thresholds | None) -> list[pl.Expr]:
 
 def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
     """The intermediate tests of the ladder, each a boolean column (never null)."""
-    calm = pl.col("hostile_level").fill_null(0) == 0
+    calm = ~(pl.col("strain") | (pl.col("mid_years_3") >= 2)).fill_null(False)
     cooperating = (
         (pl.col("declared_level") >= 1)
         | pl.col("security_coop")
@@ -139,8 +150,21 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
         | (pl.col("reg_normalised") == 1)
     ).fill_null(False)
     history = ((pl.col("rivalry_c") == 1) | (pl.col("mids_10y") >= 1)).fill_null(False)
-    open_hostility = pl.col("hostile_level").fill_null(0) >= 3
-    lesser_rivalry = history & (pl.col("hostile_2y").fill_null(0) >= 1) & ~cooperating
+    level = pl.col("hostile_level").fill_null(0)
+    # war or severed relations always; a clash or use of force when they do not cooperate, or
+    # when force recurs (two of the last three years): one incident between partners is not
+    # a change of relationship
+    open_hostility = (
+        (level >= 4)
+        | pl.col("severed")
+        | ((level >= 3) & (~cooperating | (pl.col("force_years_3") >= 2)))
+    )
+    # a lesser rivalry: no cooperation, and a listed rival with a hostile act in this or the
+    # last year, or hostility (coercion, threats, force) in two of the last three years
+    lesser_rivalry = ~cooperating & (
+        ((pl.col("rivalry_c") == 1).fill_null(False) & (pl.col("hostile_2y").fill_null(0) >= 1))
+        | (history & (pl.col("hostile_years_3") >= 2))
+    )
     practice_any = (
         (pl.col("defence_recent") >= 2)
         | (pl.col("reg_defence_coop") >= 1)
@@ -156,8 +180,8 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
     )
     # practice this year, outside the declaration itself
     practice_now = (
-        (pl.col("reg_defence_coop") >= 2)
-        | pl.col("arms_now")
+        (pl.col("defence_2y") >= 2)
+        | pl.col("arms_2y")
         | (pl.col("trade_dep") >= TRADE_SHARE_COOP)
         | (pl.col("c_convergence") >= _th(th, "convergence"))
     ).fill_null(False)
@@ -182,20 +206,24 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
         & (pl.col("c_durability") >= _th(th, "durability")).fill_null(False)
         & (pl.col("c_breadth") >= _th(th, "breadth")).fill_null(False)
     )
-    tactical = (pl.col("hostile_level").fill_null(0) <= 2) & (
-        (pl.col("defence_recent") >= 2)
-        | (pl.col("cobelligerent_recent") >= 1)
-        | ((pl.col("arms_dep") >= _th(th, "depth")) & (pl.col("c_shared_threat") >= 1))
-        | (
-            (pl.col("arms_dep") >= _th(th, "depth"))
-            & (pl.col("arms_flow_years") >= _th(th, "practice_years"))
-        )
-        | (pl.col("formal_pledge") & pl.col("short_pledge") & practice_any)
-    ).fill_null(False)
+    # a new hostile act against the partner (the host expels the ambassador, sanctions
+    # begin) ends a coalition; standing coercion older than the cooperation does not
+    tactical = (
+        (pl.col("hostile_level").fill_null(0) <= 2)
+        & ~pl.col("friction_starts").fill_null(False)
+        & (
+            pl.col("alignment_2y")
+            | (pl.col("cobelligerent_recent") >= 1)
+            | ((pl.col("arms_dep") >= _th(th, "depth")) & (pl.col("c_shared_threat") >= 1))
+            | (
+                (pl.col("arms_dep") >= _th(th, "depth"))
+                & (pl.col("arms_flow_years") >= _th(th, "practice_years"))
+            )
+            | (pl.col("formal_pledge") & pl.col("short_pledge") & practice_any)
+        ).fill_null(False)
+    )
     converging = calm & (
-        (pl.col("declared_level") >= 1)
-        | (pl.col("c_convergence") >= _th(th, "convergence"))
-        | (pl.col("c_shared_threat") >= 1)
+        (pl.col("declared_level") >= 1) | (pl.col("c_convergence") >= _th(th, "convergence"))
     ).fill_null(False)
     return [
         (open_hostility | lesser_rivalry).alias("r_rivalry"),
@@ -225,19 +253,14 @@ def type_expr() -> pl.Expr:
 
 
 def smooth(f: pl.DataFrame, keys: tuple[str, ...] = ("a", "b")) -> pl.DataFrame:
-    """Replace runs of at most ``BLIP_YEARS`` years flanked by one same type (``raw_type`` ->
-    ``type``), unless the run starts with a record event: a registry row or a dispute that
-    begins in its first year, or open hostility.
-
-    Runs at either end of a series are kept (the latest years change at once).
+    """``raw_type`` -> ``type``: the most common raw type of the five years centred on each
+    year (ties keep the year's own), unless the year's run of raw types began with a major
+    change of the record: a pledge, a declared partnership, forces on the other's territory,
+    fighting side by side, severed relations or war beginning or ending, an organisation
+    joined or left, or a friction row beginning. So a type changes when the record changes,
+    not when one indicator crosses a threshold for a year or two.
     """
     k = list(keys)
-    f = f.with_columns(
-        _run=(pl.col("raw_type") != pl.col("raw_type").shift(1).over(k, order_by="year"))
-        .fill_null(True)
-        .cum_sum()
-        .over(k, order_by="year")
-    )
 
     def changed(col: str) -> pl.Expr:
         prev = pl.col(col).shift(1).over(k, order_by="year")
@@ -250,37 +273,37 @@ def smooth(f: pl.DataFrame, keys: tuple[str, ...] = ("a", "b")) -> pl.DataFrame:
             prev.list.set_difference(now).list.len() > 0
         )
 
-    record = [lists_changed(c) for c in ("reg_evidence_ids", "reg_ids", "orgs") if c in f.columns]
-    record += [changed(c) for c in ("formal_pledge", "cobelligerent") if c in f.columns]
+    record = [
+        changed(c)
+        for c in ("formal_pledge", "declared_level", "severed", "war", "forces", "cobelligerent")
+        if c in f.columns
+    ]
+    record += [lists_changed("orgs")] if "orgs" in f.columns else []
+    record += [pl.col("friction_starts")] if "friction_starts" in f.columns else []
     f = f.with_columns(
-        _event=(
-            pl.any_horizontal(record)
-            | (
-                (pl.col("mid_direct_hostility") >= 1)
-                & (pl.col("mid_direct_hostility").shift(1).over(k, order_by="year") == 0)
-            )
-            | (pl.col("hostile_level") >= 3)
-        ).fill_null(False)
+        _event=pl.any_horizontal(record).fill_null(False) if record else pl.lit(False),
+        _run=(pl.col("raw_type") != pl.col("raw_type").shift(1).over(k, order_by="year"))
+        .fill_null(True)
+        .cum_sum()
+        .over(k, order_by="year"),
     )
-    runs = f.group_by(*k, "_run").agg(
-        _type=pl.col("raw_type").first(),
-        _len=pl.len(),
-        _first_event=pl.col("_event").first(),
-    )
-    runs = runs.sort(*k, "_run").with_columns(
-        _prev=pl.col("_type").shift(1).over(k),
-        _next=pl.col("_type").shift(-1).over(k),
-    )
-    blips = runs.filter(
-        (pl.col("_len") <= BLIP_YEARS)
-        & (pl.col("_prev") == pl.col("_next"))
-        & pl.col("_prev").is_not_null()
-        & ~pl.col("_first_event")
-    ).select(*k, "_run", pl.col("_prev").alias("_smoothed"))
-    f = f.join(blips, on=[*k, "_run"], how="left", maintain_order="left")
-    return f.with_columns(type=pl.coalesce("_smoothed", "raw_type")).drop(
-        "_run", "_event", "_smoothed"
-    )
+    f = f.with_columns(_protected=pl.col("_event").first().over(*k, "_run", order_by="year"))
+    counts = [
+        (
+            (pl.col("raw_type") == t)
+            .cast(pl.Float64)
+            .rolling_sum(MODE_WINDOW, min_samples=1, center=True)
+            .over(k, order_by="year")
+            + (pl.col("raw_type") == t).cast(pl.Float64) * 0.5
+        ).alias(f"_n{i}")
+        for i, t in enumerate(LADDER)
+    ]
+    f = f.with_columns(counts)
+    cols = [f"_n{i}" for i in range(len(LADDER))]
+    best = pl.concat_list(cols).list.arg_max()
+    mode = best.replace_strict(dict(enumerate(LADDER)), return_dtype=pl.String)
+    f = f.with_columns(type=pl.when(pl.col("_protected")).then(pl.col("raw_type")).otherwise(mode))
+    return f.drop("_event", "_run", "_protected", *cols)
 
 
 def classify(

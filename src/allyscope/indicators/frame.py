@@ -29,6 +29,8 @@ def compute(ctx: IndicatorContext) -> pl.DataFrame:
         in_range=pl.col("year").is_between(ctx.first_year, ctx.last_year),
         reg_ids=dyad_year_features(ctx)["reg_ids"],
         reg_evidence_ids=evidence_features(ctx)["reg_evidence_ids"],
+        friction_starts=evidence_features(ctx)["reg_friction_starts"],
+        forces_or_training=evidence_features(ctx)["reg_alignment"],
         orgs=shared_memberships(ctx)["orgs"],
     )
     return out

@@ -167,3 +167,18 @@ def reg_normalised(ctx: IndicatorContext) -> pl.Series:
     from allyscope.indicators.registries import evidence_features
 
     return evidence_features(ctx)["reg_normalised"].cast(pl.Int8).alias("reg_normalised")
+
+
+@indicator(
+    "reg_partnership_first",
+    "institutional",
+    ("evidence_registry",),
+    (1946, _dt.date.today().year),
+    0,
+    "year",
+    "year of the dyad's first declared partnership, friendship treaty or council (null when none)",
+)
+def reg_partnership_first(ctx: IndicatorContext) -> pl.Series:
+    from allyscope.indicators.registries import evidence_features
+
+    return evidence_features(ctx)["reg_partnership_first"]

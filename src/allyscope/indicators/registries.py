@@ -25,10 +25,12 @@ Schema of :func:`evidence_features` (one row per frame row, frame order):
 ``reg_partnership_level`` (0-4: the declared label or a friendship treaty or council in
 force; normalisation accords and one side's designations are not a declared partnership and
 have their own flags ``reg_normalised`` and ``reg_designation``), ``reg_partnership_since``
-(start year of the latest such row), ``reg_defence_level`` (0-3), ``reg_friction_level``
+(start year of the latest such row), ``reg_partnership_first`` (start year of the dyad's
+first declaration or treaty), ``reg_defence_level`` (0-3), ``reg_friction_level``
 (0-4, the dyad's own friction: sanctions an organisation imposes are flagged apart in
 ``reg_org_sanctions``, since a member's obligation is not its bilateral act),
-``reg_severed``, ``reg_sanctions``, ``reg_conflict`` (bools), ``reg_evidence_ids`` (row ids bearing on the
+``reg_severed``, ``reg_sanctions``, ``reg_conflict``, ``reg_alignment`` (forces on the other's
+territory, joint operations or a training mission), ``reg_friction_starts`` (bools), ``reg_evidence_ids`` (row ids bearing on the
 year).
 """
 
@@ -189,7 +191,10 @@ def declared_levels() -> pl.DataFrame:
         pl.coalesce(nxt - pl.duration(days=1), pl.date(this_year, 12, 31)),
         pl.coalesce("end_date", pl.date(this_year, 12, 31)),
     )
-    d = d.with_columns(until=until).filter(pl.col("until") >= pl.col("start_date"))
+    d = d.with_columns(
+        until=until,
+        first_start=pl.col("start_date").filter(pl.col("level") > 0).min().over("lo", "hi"),
+    ).filter(pl.col("until") >= pl.col("start_date"))
     years = d.select(
         "lo",
         "hi",
@@ -197,6 +202,7 @@ def declared_levels() -> pl.DataFrame:
         "id",
         "start_date",
         "until",
+        "first_start",
         pl.int_ranges(pl.col("start_date").dt.year(), pl.col("until").dt.year() + 1).alias("year"),
     ).explode("year")
     y = pl.col("year")
@@ -216,6 +222,7 @@ def declared_levels() -> pl.DataFrame:
             declared=pl.col("level").last(),
             declared_id=pl.col("id").last(),
             declared_since=pl.col("start_date").last().dt.year(),
+            declared_first=pl.col("first_start").last().dt.year(),
         )
     )
 
@@ -242,16 +249,24 @@ def evidence_features(ctx: IndicatorContext) -> pl.DataFrame:
         agg = ry.group_by("lo", "hi", "year").agg(
             parallel_level=pl.col("level").filter(parallel).max(),
             parallel_since=pl.col("start_date").filter(parallel).max().dt.year(),
+            parallel_first=pl.col("start_date").filter(parallel).min().dt.year(),
             reg_designation=(
                 partnership & pl.col("subkind").is_in(["designated_ally", "defense_partner"])
             ).any(),
             reg_normalised=(partnership & (pl.col("subkind") == "normalisation")).any(),
             reg_defence_level=pl.col("level").filter(pl.col("kind") == "defence").max(),
+            reg_alignment=(
+                (pl.col("kind") == "defence")
+                & ((pl.col("level") >= 3) | (pl.col("subkind") == "training_mission"))
+            ).any(),
             reg_friction_level=pl.col("level").filter(friction).max(),
             reg_org_sanctions=((pl.col("kind") == "friction") & ~own).any(),
             reg_severed=(friction & (pl.col("subkind") == "severed")).any(),
             reg_sanctions=(friction & pl.col("subkind").is_in(["sanctions", "embargo"])).any(),
             reg_conflict=(friction & pl.col("subkind").is_in(["clash", "war"])).any(),
+            reg_friction_starts=(
+                friction & (pl.col("start_date").dt.year() == pl.col("year"))
+            ).any(),
             reg_evidence_ids=pl.col("id").unique().sort(),
         )
         dec = declared_levels().join(keys.unique(), on=["lo", "hi", "year"], how="semi")
@@ -273,14 +288,20 @@ def evidence_features(ctx: IndicatorContext) -> pl.DataFrame:
                 pl.when(pl.col("declared") > 0).then(pl.col("declared_since")),
                 "parallel_since",
             ).cast(pl.Int16),
+            reg_partnership_first=pl.min_horizontal(
+                pl.when(pl.col("declared") > 0).then(pl.col("declared_first")),
+                "parallel_first",
+            ).cast(pl.Int16),
             reg_designation=flag("reg_designation"),
             reg_normalised=flag("reg_normalised"),
             reg_defence_level=zero("reg_defence_level"),
+            reg_alignment=flag("reg_alignment"),
             reg_friction_level=zero("reg_friction_level"),
             reg_org_sanctions=flag("reg_org_sanctions"),
             reg_severed=flag("reg_severed"),
             reg_sanctions=flag("reg_sanctions"),
             reg_conflict=flag("reg_conflict"),
+            reg_friction_starts=flag("reg_friction_starts"),
             reg_evidence_ids=pl.concat_list(
                 pl.col("reg_evidence_ids").fill_null([]),
                 pl.when(pl.col("declared_id").is_not_null())

@@ -745,3 +745,73 @@ def arms_flow_years(ctx: IndicatorContext) -> pl.Series:
         .cast(pl.Int8)
         .alias("arms_flow_years")
     )
+
+
+def _combat_support() -> pl.DataFrame:
+    """ccode, client, year: ccode's forces are on ``client``'s territory or fight beside it
+    (evidence-registry defence cooperation of level 3: basing, deployment, joint operations)."""
+    from allyscope.indicators.registries import row_years
+
+    reg = (
+        row_years()
+        .filter((pl.col("kind") == "defence") & (pl.col("level") >= 3))
+        .select(pl.col("lo").alias("x"), pl.col("hi").alias("y"), "year")
+        .unique()
+    )
+    both = pl.concat([reg, reg.select(pl.col("y").alias("x"), pl.col("x").alias("y"), "year")])
+    return both.rename({"x": "ccode", "y": "client"}).unique()
+
+
+def _fighting() -> pl.DataFrame:
+    """ccode, enemy, year: the two used force against each other (direct disputes with force,
+    or registry clashes and wars)."""
+    from allyscope.indicators.registries import row_years
+
+    mids = _direct_hostility().filter(pl.col("level") >= 4).select("ccode1", "ccode2", "year")
+    reg = (
+        row_years()
+        .filter(
+            (pl.col("kind") == "friction")
+            & (pl.col("level") >= 3)
+            & (pl.col("subkind") != "severed")
+        )
+        .select(pl.col("lo").alias("ccode1"), pl.col("hi").alias("ccode2"), "year")
+    )
+    both = pl.concat(
+        [mids.with_columns(pl.col("ccode1", "ccode2", "year").cast(pl.Int16)), reg]
+    ).unique()
+    both = pl.concat(
+        [
+            both,
+            both.select(pl.col("ccode2").alias("ccode1"), pl.col("ccode1").alias("ccode2"), "year"),
+        ]
+    )
+    return both.rename({"ccode1": "ccode", "ccode2": "enemy"}).unique()
+
+
+@indicator(
+    "opposite_sides",
+    "security",
+    ("evidence_registry", "cow_mid_disputes"),
+    (1816, CURRENT_YEAR),
+    -1,
+    "count",
+    "third states one of them fights beside or stations forces with while the other uses force "
+    "against them that year (each backs the other's enemy in arms)",
+)
+def opposite_sides(ctx: IndicatorContext) -> pl.Series:
+    def compute() -> pl.DataFrame:
+        sup = _combat_support().with_columns(pl.col("ccode", "client", "year").cast(pl.Int16))
+        fig = _fighting().with_columns(pl.col("ccode", "enemy", "year").cast(pl.Int16))
+        # x supports t, y fights t  -> pair (x, y)
+        pairs = sup.join(fig, left_on=["client", "year"], right_on=["enemy", "year"], suffix="_f")
+        pairs = pairs.filter(pl.col("ccode") != pl.col("ccode_f")).select(
+            pl.min_horizontal("ccode", "ccode_f").alias("ccode1"),
+            pl.max_horizontal("ccode", "ccode_f").alias("ccode2"),
+            "year",
+            "client",
+        )
+        return pairs.group_by("ccode1", "ccode2", "year").agg(n=pl.col("client").n_unique())
+
+    t = ctx.cached("opposite_sides", compute)
+    return ctx.dyad_lookup(t, "n").fill_null(0).cast(pl.Int16).alias("opposite_sides")
