@@ -9,7 +9,8 @@ project's list of cases the record settles:
   its expected type, an acceptable neighbouring rung (or none) and its basis.
 
 The fit scans a grid of thresholds (:data:`GRID`) and keeps the set that gets all ten
-check years right and, among those, the most exact dyad-years (the ten check years
+check years right, with at most ``MAX_BLIPS`` one- or two-year blips per 100 dyad-years
+over the reference series, and among those the most exact dyad-years (the ten check years
 counting as dyad-years too); ties go to the most
 exact-or-acceptable, then to the best span accuracy of the ten dyads, then to the fewest
 one- or two-year blips over the reference series, then to the set nearest the documented
@@ -48,6 +49,8 @@ FIRST_YEAR = 1946
 #: Series over which flicker is counted.
 FLICKER_FROM = 1950
 THIRD = "USA"
+#: The most one- or two-year blips per 100 dyad-years a fitted threshold set may produce.
+MAX_BLIPS = 1.0
 MIDDLE = ("transactional", "convergence", "tactical_alignment", "strategic_partnership")
 
 
@@ -212,11 +215,17 @@ def _score(results: pl.DataFrame, flick: pl.DataFrame, exclude: str | None = Non
             exact=pl.col("exact").sum(),
             ok=pl.col("ok").sum(),
         )
-        .join(flick.group_by("combo").agg(blips=pl.col("blips").sum()), on="combo")
+        .join(
+            flick.group_by("combo").agg(
+                blips=pl.col("blips").sum(),
+                steady=(100 * pl.col("blips").sum() / pl.col("years").sum()) <= MAX_BLIPS,
+            ),
+            on="combo",
+        )
         .join(_prior_distance(), on="combo")
         .sort(
-            ["dyads", "exact", "ok", "blips", "prior_distance", "combo"],
-            descending=[True, True, True, False, False, False],
+            ["dyads", "steady", "exact", "ok", "blips", "prior_distance", "combo"],
+            descending=[True, True, True, True, False, False, False],
         )
     )
     return scored

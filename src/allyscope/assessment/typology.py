@@ -25,8 +25,9 @@ Rules, applied in this order to each dyad-year; the first that holds decides
                              threat both face; coercion between them does not rule it out
                              (coalitions of convenience), a rupture or war does.
 5. ``convergence``           no friction this year, and a declared partnership or friendship,
-                             UN voting closeness at or above the ``convergence`` percentile, or
-                             a threat both face.
+                             UN voting closeness at or above the ``convergence`` percentile
+                             (three-year mean), or membership of a common organisation or
+                             issue-specific grouping (BRICS, SCO, G4, Astana format ...).
 6. ``transactional``         otherwise.
 
 A type holds until the record moves: each year takes the most common raw type of the five
@@ -80,7 +81,8 @@ class Thresholds:
 
 #: Columns the rules read besides the criteria (kept when the grid re-types a frame).
 RULE_COLUMNS = (
-    "alignment_2y",
+    "shared_orgs",
+    "forces_or_training",
     "strain",
     "mid_years_3",
     "hostile_years_3",
@@ -212,8 +214,8 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
         (pl.col("hostile_level").fill_null(0) <= 2)
         & ~pl.col("friction_starts").fill_null(False)
         & (
-            pl.col("alignment_2y")
-            | (pl.col("cobelligerent_recent") >= 1)
+            pl.col("forces_or_training")
+            | (pl.col("cobelligerent") >= 1)
             | ((pl.col("arms_dep") >= _th(th, "depth")) & (pl.col("c_shared_threat") >= 1))
             | (
                 (pl.col("arms_dep") >= _th(th, "depth"))
@@ -223,7 +225,9 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
         ).fill_null(False)
     )
     converging = calm & (
-        (pl.col("declared_level") >= 1) | (pl.col("c_convergence") >= _th(th, "convergence"))
+        (pl.col("declared_level") >= 1)
+        | (pl.col("c_convergence") >= _th(th, "convergence"))
+        | (pl.col("shared_orgs") >= 1)
     ).fill_null(False)
     return [
         (open_hostility | lesser_rivalry).alias("r_rivalry"),
@@ -275,11 +279,24 @@ def smooth(f: pl.DataFrame, keys: tuple[str, ...] = ("a", "b")) -> pl.DataFrame:
 
     record = [
         changed(c)
-        for c in ("formal_pledge", "declared_level", "severed", "war", "forces", "cobelligerent")
+        for c in (
+            "formal_pledge",
+            "declared_level",
+            "severed",
+            "war",
+            "forces",
+            "forces_or_training",
+            "cobelligerent",
+        )
         if c in f.columns
     ]
     record += [lists_changed("orgs")] if "orgs" in f.columns else []
     record += [pl.col("friction_starts")] if "friction_starts" in f.columns else []
+    # open hostility the record dates: war, severed relations, or force used again
+    record += [
+        (pl.col("raw_type") == "rivalry")
+        & ((pl.col("hostile_level") >= 4) | pl.col("severed") | (pl.col("force_years_3") >= 2))
+    ]
     f = f.with_columns(
         _event=pl.any_horizontal(record).fill_null(False) if record else pl.lit(False),
         _run=(pl.col("raw_type") != pl.col("raw_type").shift(1).over(k, order_by="year"))
