@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import allyscope
 from allyscope.assessment import LADDER, Thresholds
 from allyscope.assessment.calibration import load_calibration, reference_dyads, validate
-from allyscope.assessment.typology import classify
+from allyscope.assessment.typology import classify, smooth
 from allyscope.errors import DataError, InvalidInputError, UnknownStateError
 from allyscope.indicators import DIMENSIONS, catalog
 from allyscope.indicators.system import PairwiseDistance, YearDistribution
@@ -115,11 +115,18 @@ def test_iran_russia_registry_events_drive_the_latest_years(iran_russia):
     assert iran_russia.asymmetry["more_dependent"] == "IRN"
 
 
-def test_reference_dyads_and_leave_one_out(validation):
+def test_reference_dyad_years_and_leave_one_dyad_out(validation):
     d = validation.as_dict()
-    assert validation.n_dyads == len(reference_dyads()) == 10
-    assert d["check_year_exact"] == "10/10"
-    assert validation.loo_correct >= 9
+    assert d["reference_dyads_check_year"] == "10/10"
+    assert validation.n_cases == 80 and validation.n_middle == 59
+    # measured for this release (docs/assessment.md); a regression fails here
+    assert validation.exact >= 65 and validation.acceptable >= 72
+    assert validation.middle_exact >= 45
+    assert validation.loo_exact >= 63 and validation.loo_acceptable >= 70
+    assert d["flicker"]["blips_per_100_dyad_years"] <= 1.0
+    conf = {r["expected"]: r for r in d["confusion"]}
+    assert sum(r[r["expected"]] for r in conf.values()) == validation.exact
+    assert {c["dyad"] for c in d["dyad_years"]} >= {"IND-FRA", "CUB-RUS", "SYR-TUR"}
 
 
 def test_shipped_calibration_is_the_fit(validation):
@@ -127,36 +134,62 @@ def test_shipped_calibration_is_the_fit(validation):
     assert validation.shipped_matches
 
 
-def _criteria_row(**kw):
-    base = {
-        "c_commitment": 0,
-        "c_convergence": 0.2,
-        "c_shared_threat": 0.1,
-        "c_depth": 0.0,
-        "c_breadth": 1,
-        "c_durability": 0,
-        "c_symmetry": None,
-        "c_friction": 0.0,
-        "arms_share_a_from_b": 0.0,
-        "arms_share_b_from_a": 0.0,
-        "reg_military": 0,
-    }
-    base.update(kw)
+RULE_DEFAULTS = {
+    "a": 1,
+    "b": 2,
+    "year": 2000,
+    "c_commitment": 0,
+    "c_convergence": 0.2,
+    "c_shared_threat": 0.0,
+    "c_depth": 0.0,
+    "c_breadth": 1,
+    "c_durability": 0,
+    "c_symmetry": None,
+    "c_friction": 0.0,
+    "formal_pledge": False,
+    "short_pledge": False,
+    "shared_defence_org": 0,
+    "declared_level": 0,
+    "declared_fresh": False,
+    "reg_normalised": 0,
+    "hostile_level": 0,
+    "hostile_2y": 0.0,
+    "hostile_years_3": 0.0,
+    "force_years_3": 0.0,
+    "mid_years_3": 0.0,
+    "severed": False,
+    "strain": False,
+    "friction_starts": False,
+    "rivalry_c": 0,
+    "mids_10y": 0.0,
+    "security_coop": False,
+    "reg_defence_coop": 0,
+    "defence_recent": 0.0,
+    "defence_2y": 0.0,
+    "defence_practice_years": 0.0,
+    "forces_or_training": False,
+    "forces": False,
+    "war": False,
+    "cobelligerent": 0,
+    "cobelligerent_recent": 0.0,
+    "arms_dep": 0.0,
+    "arms_flow_years": 0,
+    "arms_now": False,
+    "arms_2y": False,
+    "trade_dep": 0.0,
+    "shared_orgs": 0,
+}
+
+
+def _rule_row(**kw):
+    base = RULE_DEFAULTS | kw
     row = pl.DataFrame([base], schema_overrides={"c_symmetry": pl.Float64})
-    avail = {
-        f"a_{c}": 1.0
-        for c in (
-            "commitment",
-            "convergence",
-            "shared_threat",
-            "depth",
-            "breadth",
-            "durability",
-            "symmetry",
-            "friction",
-        )
-    }
+    crit = ("commitment", "convergence", "shared_threat", "depth", "breadth", "durability")
+    avail = {f"a_{c}": 1.0 for c in (*crit, "symmetry", "friction")}
     return row.with_columns(**{k: pl.lit(v) for k, v in avail.items()})
+
+
+TH = Thresholds(convergence=0.8, depth=0.2, durability=5, breadth=2, practice_years=3)
 
 
 @pytest.mark.parametrize(
@@ -164,27 +197,78 @@ def _criteria_row(**kw):
     [
         ({}, "transactional"),
         ({"c_convergence": 0.9}, "convergence"),
-        ({"c_shared_threat": 0.9}, "convergence"),
-        ({"c_shared_threat": 0.9, "reg_military": 1}, "tactical_alignment"),
-        ({"c_shared_threat": 0.9, "reg_military": 1, "c_friction": 0.5}, "convergence"),
-        ({"c_commitment": 2, "c_breadth": 4}, "strategic_partnership"),
-        ({"c_commitment": 2, "c_breadth": 1}, "transactional"),
-        ({"c_commitment": 3}, "alliance"),
-        ({"c_commitment": 3, "c_friction": 1.0}, "rivalry"),  # friction overrules form
-        ({"c_convergence": None, "c_shared_threat": None}, "transactional"),
+        ({"declared_level": 1}, "convergence"),  # a declared friendship, no practice
+        ({"shared_orgs": 1}, "convergence"),  # an issue-specific grouping
+        ({"reg_normalised": 1}, "transactional"),  # a peace accord is not a partnership
+        ({"declared_level": 1, "strain": True}, "transactional"),  # friction blocks it
+        ({"forces_or_training": True}, "tactical_alignment"),
+        ({"cobelligerent": 1}, "tactical_alignment"),
+        ({"forces_or_training": True, "hostile_level": 2}, "tactical_alignment"),  # coalition
+        ({"forces_or_training": True, "friction_starts": True}, "transactional"),  # host turns
+        ({"arms_dep": 0.3, "arms_flow_years": 3}, "tactical_alignment"),
+        ({"declared_level": 2}, "convergence"),  # declared, not practised
+        ({"declared_level": 2, "defence_2y": 2.0}, "strategic_partnership"),
+        ({"declared_level": 2, "declared_fresh": True}, "strategic_partnership"),  # upgrade
+        ({"declared_level": 2, "defence_2y": 2.0, "rivalry_c": 1}, "convergence"),  # rivals
+        (
+            {
+                "defence_2y": 2.0,
+                "defence_practice_years": 4.0,
+                "c_durability": 6,
+                "c_breadth": 2,
+                "security_coop": True,
+            },
+            "strategic_partnership",  # de facto: several years of practice, no label
+        ),
+        ({"formal_pledge": True}, "convergence"),  # a pledge not practised: typed by practice
+        ({"formal_pledge": True, "shared_defence_org": 1}, "alliance"),
+        ({"formal_pledge": True, "arms_dep": 0.05, "c_convergence": 0.9}, "alliance"),
+        ({"formal_pledge": True, "arms_dep": 0.05, "strain": True}, "transactional"),
+        ({"formal_pledge": True, "short_pledge": True, "arms_dep": 0.05}, "tactical_alignment"),
+        ({"formal_pledge": True, "hostile_level": 4, "war": True}, "rivalry"),
+        ({"formal_pledge": True, "shared_defence_org": 1, "severed": True}, "rivalry"),
+        # one armed incident between partners is not a change of relationship ...
+        ({"declared_level": 2, "defence_2y": 2.0, "hostile_level": 3}, "strategic_partnership"),
+        # ... force used again is
+        (
+            {"declared_level": 2, "hostile_level": 3, "force_years_3": 2.0, "strain": True},
+            "rivalry",
+        ),
+        ({"rivalry_c": 1, "hostile_2y": 1.0}, "rivalry"),  # a listed rival acting hostile
+        ({"rivalry_c": 1}, "transactional"),  # listed, nothing hostile lately
+        ({"mids_10y": 2.0, "hostile_years_3": 2.0}, "rivalry"),
     ],
 )
 def test_ladder_rules(kw, expected):
-    th = Thresholds(convergence=0.5, threat=0.75, depth=0.1, breadth=3)
-    assert classify(_criteria_row(**kw), th)["type"][0] == expected
+    if "c_convergence" not in kw and kw.get("formal_pledge") and not kw.get("shared_defence_org"):
+        kw = kw | {"c_convergence": 0.9}
+    assert classify(_rule_row(**kw), TH)["type"][0] == expected
 
 
 def test_missing_data_lower_confidence_not_score():
-    th = Thresholds()
-    full = classify(_criteria_row(c_convergence=0.9), th)
-    gap = classify(_criteria_row(c_convergence=0.9).with_columns(a_depth=pl.lit(0.0)), th)
+    full = classify(_rule_row(c_convergence=0.9), TH)
+    gap = classify(_rule_row(c_convergence=0.9).with_columns(a_depth=pl.lit(0.0)), TH)
     assert gap["confidence"][0] < full["confidence"][0]
     assert gap["type"][0] == full["type"][0]
+
+
+def _series(types, events=()):
+    rows = [
+        RULE_DEFAULTS | {"year": 2000 + i, "raw_type": t, "friction_starts": i in events}
+        for i, t in enumerate(types)
+    ]
+    return pl.DataFrame(rows, schema_overrides={"c_symmetry": pl.Float64})
+
+
+def test_smoothing_removes_unexplained_blips_and_keeps_record_changes():
+    conv, tran = "convergence", "transactional"
+    s = smooth(_series([conv, conv, conv, tran, conv, conv, conv]))
+    assert s["type"].to_list() == [conv] * 7  # a one-year blip nothing in the record explains
+    s = smooth(_series([conv, conv, conv, tran, conv, conv, conv], events=(3,)))
+    assert s["type"][3] == tran  # a friction row that begins that year explains it
+    alt = smooth(_series([conv, conv, tran, conv, tran, conv, conv, tran, conv, conv]))
+    changes = sum(a != b for a, b in itertools.pairwise(alt["type"].to_list()))
+    assert changes == 0  # scattered one-year dips collapse to the type around them
 
 
 @settings(max_examples=60, deadline=None)

@@ -11,6 +11,7 @@ Public API::
     allyscope.panel(years=2011, variables=["atop", "trade", "un_votes", "nmc"])
     allyscope.coverage()                                   # which years each column covers
     allyscope.datasets()                                   # dataset specs (version, licence, BibTeX)
+    allyscope.registry("IRN", "RUS", kind="partnership")   # registry rows with their sources
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from allyscope.assessment import assess, rank, validate
     from allyscope.documents import read
     from allyscope.sources import registry as datasets
+    from allyscope.sources.listing import registry_rows as registry
     from allyscope.states import resolve, resolve_many
     from allyscope.tracing import trace
 
@@ -42,6 +44,7 @@ _LAZY = {
     "validate": ("allyscope.assessment", "validate"),
     "trace": ("allyscope.tracing", "trace"),
     "read": ("allyscope.documents", "read"),
+    "registry": ("allyscope.sources.listing", "registry_rows"),
 }
 
 
@@ -63,6 +66,7 @@ __all__ = [
     "panel",
     "rank",
     "read",
+    "registry",
     "resolve",
     "resolve_many",
     "trace",

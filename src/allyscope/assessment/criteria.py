@@ -267,11 +267,20 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         w_depth=_window(PRACTICE_WINDOW),
     )
     # ---- convergence and shared threat
+    # a year whose ideal points are another estimate (final-passage votes only, 2024) is a
+    # source break: it is not mixed into the series, whose last value is carried instead
+    ideal_same_measure = pl.when(pl.col("ideal_source_break").fill_null(0) == 0).then(
+        pl.col("ideal_closeness_pct")
+    )
     f = f.with_columns(
-        c_convergence=pl.mean_horizontal("ideal_closeness_pct", "un_agree_pct")
+        c_convergence=pl.mean_horizontal(ideal_same_measure, "un_agree_pct")
         .rolling_mean(CONVERGENCE_WINDOW, min_samples=1)
         .over("a", "b", order_by="year"),
-        a_convergence=_availability("ideal_closeness_pct", "un_agree_pct"),
+        a_convergence=(
+            pl.col("un_agree_pct").is_not_null().cast(pl.Float64)
+            + ideal_same_measure.is_not_null().cast(pl.Float64)
+        )
+        / 2,
         w_convergence=_window(CONVERGENCE_WINDOW),
         c_shared_threat=pl.when(pl.col("common_threats").is_not_null()).then(
             (pl.col("common_threats") > 0).cast(pl.Float64)
@@ -281,21 +290,34 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         .otherwise(0.0),
         w_shared_threat=_window(5),
     )
-    carried = ["c_convergence"]
+    # a year without its own voting data keeps the last value (for at most CARRY_YEARS years),
+    # flagged as carried with the year it comes from
+    raw = pl.mean_horizontal(ideal_same_measure, "un_agree_pct")
+    raw_year = pl.when(raw.is_not_null()).then(pl.col("year"))
     f = f.with_columns(
-        *[
-            pl.when(pl.col(c).is_null())
-            .then(pl.col(c).forward_fill(limit=CARRY_YEARS).over("a", "b", order_by="year"))
-            .otherwise(pl.col(c))
-            .alias(c)
-            for c in carried
-        ],
-        carried_convergence=pl.col("c_convergence").is_null()
-        & pl.col("c_convergence")
-        .forward_fill(limit=CARRY_YEARS)
-        .over("a", "b", order_by="year")
-        .is_not_null(),
+        _raw_year=raw_year.forward_fill().over("a", "b", order_by="year"),
+        _raw_missing=raw.is_null(),
     )
+    f = f.with_columns(
+        c_convergence=pl.when(
+            pl.col("_raw_missing") & ((y - pl.col("_raw_year")) > CARRY_YEARS).fill_null(True)
+        )
+        .then(None)
+        .when(pl.col("_raw_missing"))
+        .then(
+            pl.when(~pl.col("_raw_missing"))
+            .then(pl.col("c_convergence"))
+            .forward_fill()
+            .over("a", "b", order_by="year")
+        )
+        .otherwise(pl.col("c_convergence")),
+    )
+    f = f.with_columns(
+        carried_convergence=pl.col("_raw_missing") & pl.col("c_convergence").is_not_null(),
+    )
+    f = f.with_columns(
+        convergence_from=pl.when(pl.col("carried_convergence")).then(pl.col("_raw_year"))
+    ).drop("_raw_year", "_raw_missing")
     f = f.with_columns(
         a_convergence=pl.when(pl.col("carried_convergence"))
         .then(0.5)

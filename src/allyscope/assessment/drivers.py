@@ -12,9 +12,10 @@ years with data, the effect and the source):
 - dependence shares (trade, arms): drivers when they reach the depth threshold;
 - trends: converging ideal points and growing trade are drivers, the reverse obstacles.
 
-Registry rows in force or dated within the period are listed too, cooperative rows as
-drivers and hostile ones as obstacles, with effect 0.75 when the row starts within the
-period and 0.25 when it was already standing. Items are ranked by |effect| per period.
+Registry rows in force or dated within the period are listed too (treaty registry and
+evidence registries), cooperative rows as drivers and friction rows as obstacles, with
+effect 0.75 when the row starts within the period and 0.25 when it was already standing.
+Items are ranked by |effect| per period.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import polars as pl
 
 from allyscope.assessment.typology import Thresholds
 from allyscope.indicators.catalog import INDICATORS
-from allyscope.sources import curated
+from allyscope.sources import curated, evidence
 
 PERCENTILES = (
     "ideal_closeness_pct",
@@ -40,19 +41,19 @@ PRESENT_UP = (
     "atop_nonagg",
     "atop_consul",
     "reg_defence",
-    "reg_military",
+    "reg_defence_coop",
     "reg_nonaggression",
-    "common_rivals",
-    "common_opponents",
+    "common_threats",
+    "cobelligerent",
     "shared_orgs",
-    "reg_partnership",
+    "reg_partnership_level",
+    "reg_designation",
 )
 PRESENT_DOWN = (
     "strategic_rivalry",
-    "mid_ongoing",
-    "reg_rupture",
-    "reg_conflict",
-    "reg_sanctions",
+    "mid_direct_hostility",
+    "reg_friction",
+    "opposite_sides",
     "icews_matl_conf",
 )
 SHARES = ("trade_share_a", "trade_share_b", "arms_share_a_from_b", "arms_share_b_from_a")
@@ -86,6 +87,9 @@ def drivers_obstacles(
     obstacles: list[dict[str, object]] = []
     reg = curated.bilateral().select(
         "id", "kind", "name", "signed", "start_year", "direction", "source", "line"
+    )
+    evid = evidence.evidence().select(
+        "id", "kind", "subkind", "label", "start", "end", "start_date", "source", "file", "line"
     )
     for p in periods:
         label = f"{p['start']}-{p['end']}"
@@ -132,6 +136,25 @@ def drivers_obstacles(
                     * (1 if r["direction"] > 0 else -1),
                     "description": f"{r['kind']} ({r['signed']})",
                     "source": f"{r['source']} [sources/curated/bilateral.csv line {r['line']}]",
+                }
+            )
+        ev_ids = sorted(
+            {i.split("@", 1)[0] for lst in seg["reg_evidence_ids"].to_list() for i in (lst or [])}
+        )
+        for r in evid.filter(pl.col("id").is_in(ev_ids)).iter_rows(named=True):  # the period's rows
+            starts = p["start"] <= r["start_date"].year <= p["end"]
+            sign = -1 if r["kind"] == "friction" else 1
+            items.append(
+                {
+                    "period": label,
+                    "indicator": f"evidence:{r['id']}",
+                    "dimension": "diplomatic" if r["kind"] == "partnership" else "security",
+                    "value": r["label"],
+                    "effect": (0.75 if starts else 0.25) * sign,
+                    "description": f"{r['kind']} / {r['subkind']} ({r['start']}"
+                    + (f" to {r['end']}" if r["end"] else "")
+                    + ")",
+                    "source": f"{r['source']} [sources/curated/evidence/{r['file']} line {r['line']}]",
                 }
             )
         for it in items:

@@ -25,6 +25,7 @@ from allyscope.indicators import DIMENSIONS, INDICATORS, catalog, indicator_fram
 from allyscope.sources import curated, evidence
 from allyscope.sources.registry import spec
 from allyscope.states import State, resolve
+from allyscope.yearrange import parse_year_range
 
 #: Which indicators are the evidence of each criterion.
 CRITERION_INDICATORS: dict[str, tuple[str, ...]] = {
@@ -35,82 +36,81 @@ CRITERION_INDICATORS: dict[str, tuple[str, ...]] = {
         "atop_nonagg",
         "atop_consul",
         "reg_defence",
+        "shared_defence_org",
+        "reg_partnership_level",
         "reg_partnership",
+        "reg_designation",
+        "reg_normalised",
         "reg_nonaggression",
         "reg_treaties",
     ),
     "convergence": ("ideal_closeness_pct", "ideal_distance", "un_agree_pct", "un_agree"),
-    "shared_threat": (
-        "common_rivals",
-        "common_opponents",
-        "third_opposition",
-        "third_far_a",
-        "third_far_b",
-    ),
+    "shared_threat": ("common_threats", "strategic_rivalry"),
     "depth": (
+        "reg_defence_coop",
+        "arms_dependence",
+        "arms_flow_years",
         "arms_share_a_from_b",
         "arms_share_b_from_a",
+        "cobelligerent",
         "trade_share_a",
         "trade_share_b",
-        "reg_military",
     ),
     "breadth": (
         "ideal_closeness_pct",
-        "arms_recent",
+        "reg_defence_coop",
+        "arms_dependence",
         "trade_pct",
+        "trade_share_a",
         "igos_pct",
-        "reg_treaties",
+        "shared_orgs",
+        "reg_partnership_level",
         "icews_events_pct",
         "icews_coop_share",
     ),
     "durability": (),
     "symmetry": ("trade_share_a", "trade_share_b", "arms_share_a_from_b", "arms_share_b_from_a"),
     "friction": (
+        "reg_friction",
+        "mid_direct_hostility",
+        "opposite_sides",
         "strategic_rivalry",
-        "mid_ongoing",
-        "mid_hostility",
         "reg_rupture",
+        "reg_sanctions",
         "reg_conflict",
     ),
 }
-
-
-def default_years() -> tuple[int, int]:
-    """The last 34 complete years (1992-2025 when run in 2026)."""
-    last = _dt.date.today().year - 1
-    return last - 33, last
-
-
-def parse_year_range(years: Any) -> tuple[int, int]:
-    if years is None:
-        return default_years()
-    if isinstance(years, int):
-        years = (years, years)
-    if isinstance(years, str):
-        parts = years.replace("–", "-").split("-")
-        try:
-            nums = [int(p) for p in parts if p.strip()]
-        except ValueError:
-            nums = []
-        if len(nums) not in (1, 2):
-            raise InvalidInputError(f"years {years!r} is not a year or a range like 1992-2025")
-        years = (nums[0], nums[-1])
-    try:
-        first, last = (int(y) for y in years)
-    except (TypeError, ValueError) as exc:
-        raise InvalidInputError(f"years {years!r} is not a year or a (first, last) pair") from exc
-    this_year = _dt.date.today().year
-    if first > last:
-        raise InvalidInputError(f"the year range {first}-{last} is reversed; write {last}-{first}")
-    if first < 1816 or last > this_year:
-        raise InvalidInputError(f"years must lie within 1816-{this_year}; got {first}-{last}")
-    return first, last
+#: Where a criterion's value may come from a source past its end: the flag column and the
+#: source's last year (``carried_from`` in the JSON).
+CARRIED = {
+    "commitment": (("carried_atop", 2018),),
+    "convergence": (("carried_convergence", None),),
+    "depth": (("carried_trade", 2014),),
+    "breadth": (("carried_trade", 2014),),
+    "shared_threat": (("carried_rivalry", 2020),),
+    "friction": (("carried_rivalry", 2020),),
+}
+#: Years before the first requested year (and after the last, for smoothing) that every
+#: assessment reads, so that a year's result never depends on the window asked for.
+SERIES_START = 1946
 
 
 def _clean(v: Any) -> Any:
+    """A JSON-safe value: NaN and infinities become null (strict parsers reject them)."""
     if isinstance(v, float):
-        return None if math.isnan(v) else round(v, 4)
+        return round(v, 4) if math.isfinite(v) else None
     return v
+
+
+def _finite(o: Any) -> Any:
+    """Replace NaN and infinities by None anywhere in a JSON-ready structure."""
+    if isinstance(o, float):
+        return o if math.isfinite(o) else None
+    if isinstance(o, dict):
+        return {k: _finite(v) for k, v in o.items()}
+    if isinstance(o, list | tuple):
+        return [_finite(v) for v in o]
+    return o
 
 
 def _version(dataset: str) -> str:
@@ -174,8 +174,12 @@ class Assessment:
             }
             if ind.datasets == (curated.REGISTRY_NAME,):
                 item["registry_ids"] = list(row.get("reg_ids") or [])
-                if name == "reg_defence" and row.get("orgs"):
+                if name in ("reg_defence", "shared_defence_org") and row.get("orgs"):
                     item["organisations"] = list(row["orgs"])
+            if evidence.NAME in ind.datasets:
+                item["evidence_ids"] = sorted(
+                    {i.split("@", 1)[0] for i in (row.get("reg_evidence_ids") or [])}
+                )
             if name.startswith("atop_") and row["carried_atop"]:
                 item["value"] = _clean(row.get(f"{name}_c"))
                 item["carried_from"] = 2018
@@ -195,12 +199,43 @@ class Assessment:
             }
         )
 
+    def _carried_from(self, row: dict[str, Any], crit: str) -> int | None:
+        if crit == "commitment" and not any(
+            row.get(f"{c}_c") == 1
+            for c in ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
+        ):
+            return None
+        for flag, year in CARRIED.get(crit, ()):
+            if row.get(flag):
+                return year if year is not None else row.get("convergence_from")
+        return None
+
+    def _pledge(self, row: dict[str, Any]) -> list[dict[str, object]]:
+        """Where the formal pledge of the year comes from (empty when there is none)."""
+        if not row.get("formal_pledge"):
+            return []
+        out: list[dict[str, object]] = []
+        if row.get("atop_defense_c") == 1 or row.get("atop_offense_c") == 1:
+            item: dict[str, object] = {"source": f"atop {_version('atop')}"}
+            if row.get("carried_atop"):
+                item["carried_from"] = 2018
+            out.append(item)
+        if row.get("shared_defence_org") == 1:
+            out.append(
+                {"source": curated.REGISTRY_NAME, "organisations": list(row.get("orgs") or [])}
+            )
+        treaties = [i for i in (row.get("reg_ids") or [])]
+        if row.get("reg_defence") == 1 and treaties:
+            out.append({"source": curated.REGISTRY_NAME, "registry_ids": treaties})
+        return out
+
     def _year_dict(self, row: dict[str, Any]) -> dict[str, object]:
         crit = {
             c: {
                 "value": _clean(row[f"c_{c}"]),
                 "met": row.get(f"m_{c}"),
                 "availability": _clean(row[f"a_{c}"]),
+                "carried_from": self._carried_from(row, c),
                 "evidence": self._evidence(row, c),
             }
             for c in CRITERIA
@@ -218,13 +253,23 @@ class Assessment:
             "type": row["type"],
             "score": row["score"],
             "confidence": row["confidence"],
-            "robustness": row["robustness"],
+            "robustness": _clean(row["robustness"]),
+            "formal_pledge": bool(row.get("formal_pledge")),
+            "pledge_sources": self._pledge(row),
+            "window": {c: list(row.get(f"w_{c}") or [row["year"], row["year"]]) for c in CRITERIA},
+            "evidence_ids": sorted(
+                {i.split("@", 1)[0] for i in (row.get("reg_evidence_ids") or [])}
+            ),
             "criteria": crit,
             "dimensions": dims,
             "missing_sources": self._missing(row["year"]),
         }
 
     def as_dict(self) -> dict[str, object]:
+        """The JSON contract; every number in it is finite (strict JSON parsers accept it)."""
+        return _finite(self._as_dict())
+
+    def _as_dict(self) -> dict[str, object]:
         def state(s: State) -> dict[str, object]:
             return {"cow": s.cow, "iso3": s.iso3, "name": s.name}
 
@@ -282,13 +327,42 @@ class Assessment:
         ]
 
 
+def series_end(last: int) -> int:
+    """The last year a series is computed to: the last complete year (or ``last``, if later).
+
+    Types are smoothed over the five years centred on each year, so the years after the
+    last requested one are read too: a year's type never depends on the window asked for.
+    """
+    return max(last, _dt.date.today().year - 1)
+
+
 def classified_frame(
-    pairs: list[tuple[int, int]] | None, first: int, last: int, third: int | None, th: Thresholds
+    pairs: list[tuple[int, int]] | None,
+    first: int,
+    last: int,
+    third: int | None,
+    th: Thresholds,
+    history: bool = True,
 ) -> pl.DataFrame:
-    """Indicators, criteria and type for pairs (None: all pairs) over the years (lookback dropped)."""
-    frame = indicator_frame(pairs, first, last, third=third)
+    """Indicators, criteria and type for pairs (None: all pairs), filtered to first..last.
+
+    ``history=True`` computes each series from ``SERIES_START`` (or ``first``, if earlier) to
+    :func:`series_end`, so that smoothing and windows see the same years whatever the
+    request; ``history=False`` (rankings of one year) reads the indicator lookback before
+    ``first`` and two years after ``last``, which covers every window the rules use.
+    """
+    if history:
+        lo, hi = min(first, SERIES_START), series_end(last)
+    else:
+        lo, hi = first - HISTORY_LOOKBACK, min(last + 2, series_end(last))
+    lo = max(lo, 1816)
+    frame = indicator_frame(pairs, lo, hi, third=third)
     crit = criteria(frame, th.convergence)
-    return classify(crit, th).filter(pl.col("in_range"))
+    return classify(crit, th).filter(pl.col("year").is_between(first, last))
+
+
+#: Extra years read before a one-year ranking (windows and smoothing reach this far back).
+HISTORY_LOOKBACK = 12
 
 
 def assess(
@@ -308,18 +382,21 @@ def assess(
         )
     third_state = resolve(third) if third is not None else None
     th = load_calibration()
-    f = classified_frame(
-        [(sa.cow, sb.cow)], first, last, third_state.cow if third_state else None, th
+    lo, hi = min(first, SERIES_START), series_end(last)
+    full = classified_frame(
+        [(sa.cow, sb.cow)], lo, hi, third_state.cow if third_state else None, th
     )
+    f = full.filter(pl.col("year").is_between(first, last))
     if f.height == 0:
         raise CoverageError(
             f"{sa.name} and {sb.name} were not both members of the state system in {first}-{last}: "
             f"{sa.name} {sa.spells_text()}; {sb.name} {sb.spells_text()}"
         )
-    f = f.join(robustness(f), on=["a", "b", "year"], how="left", maintain_order="left")
+    full = full.join(robustness(full), on=["a", "b", "year"], how="left", maintain_order="left")
+    f = full.filter(pl.col("year").is_between(first, last))
     present = set(f["year"].to_list())
     missing = [y for y in range(first, last + 1) if y not in present]
-    pers = periods(f)
+    pers = periods(full, first, last)
     asym = asymmetry(f, sa.iso3, sb.iso3)
     versions = {d: _version(d) for i in catalog() for d in i.datasets}
     drv, obs = drivers_obstacles(f, pers, th, versions)

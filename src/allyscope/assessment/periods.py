@@ -1,118 +1,101 @@
-"""Periods: spans of years in which the relationship is roughly stable.
+"""Periods: spans of years in which the relationship keeps one type.
 
-Break points come from two places: change points that ``ruptures`` (PELT, RBF cost,
-minimum segment 3 years) finds in the standardised yearly series of score, convergence,
-shared threat, depth and commitment; and the years in which a registry row (a treaty
-entering into force, a rupture, a restoration) starts to bear on the dyad. Each segment
-takes the type most of its years have; neighbouring segments of the same type merge.
-A period's confidence is the mean yearly confidence times the share of its years whose
-own type is the period's type (``agreement``); ``robustness`` is the mean share of the
-calibration grid's threshold sets that give each year its type.
+A period is a maximal run of years with the same (smoothed) type of the ladder. The types
+already hold until the record moves (:func:`allyscope.assessment.typology.smooth`: a year
+takes the most common raw type of the five years around it unless a major change of the
+record starts its run), so periods follow the record, not a threshold crossed for a year.
+Periods are computed on the dyad's whole series and then clipped to the years asked for,
+so a boundary never moves when the requested window moves, and a period never contradicts
+its own years.
+
+Each period says why it starts (``starts_at``): ``registry event`` when a registry row (a
+treaty, a declaration, defence cooperation, friction) begins or ends in its first year,
+``record`` when a dispute, co-belligerence or an organisation changes then, ``type change``
+otherwise, ``range start`` at the first year asked for. ``confidence`` is the mean yearly
+confidence; ``agreement`` the share of its years whose unsmoothed type is the period's;
+``robustness`` the mean share of the calibration grid's threshold sets that give each year
+its type.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
-from collections import Counter
-
-import numpy as np
 import polars as pl
 
-from allyscope.assessment.typology import LADDER
-from allyscope.errors import OutputError
-from allyscope.fileio import write_text_atomic
-from allyscope.sources.store import cache_dir
 
-SIGNALS = ("score", "c_convergence", "c_shared_threat", "c_depth", "c_commitment")
-MIN_SIZE = 3
-PENALTY = 3.0
-
-
-def _pelt(m: np.ndarray) -> list[int]:
-    """ruptures' PELT breakpoints of ``m``, memoised on disk by the signal's bytes.
-
-    Importing ruptures (and SciPy) costs more than a second, so a signal already seen is
-    answered from ``<cache>/derived/changepoints/`` without importing it.
-    """
-    key = hashlib.sha256(
-        m.astype(np.float64).round(9).tobytes() + f"{m.shape}|rbf|{MIN_SIZE}|{PENALTY}".encode()
-    ).hexdigest()[:24]
-    path = cache_dir() / "derived" / "changepoints" / f"{key}.json"
-    with contextlib.suppress(OSError, ValueError):
-        return [int(i) for i in json.loads(path.read_text())]
-    import ruptures as rpt
-
-    bkps = [int(i) for i in rpt.Pelt(model="rbf", min_size=MIN_SIZE).fit(m).predict(pen=PENALTY)]
-    with contextlib.suppress(OSError, OutputError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(path, json.dumps(bkps))
-    return bkps
-
-
-def change_points(years: pl.DataFrame) -> list[int]:
-    """Years that start a new segment according to ruptures (not including the first year)."""
-    if years.height < 2 * MIN_SIZE:
-        return []
-    x = years.select(
-        [pl.col(c).cast(pl.Float64).forward_fill().backward_fill().fill_null(0.0) for c in SIGNALS]
+def _changed_lists(col: str) -> pl.Expr:
+    now = pl.col(col).fill_null([])
+    prev = pl.col(col).shift(1).fill_null([])
+    return (now.list.set_difference(prev).list.len() > 0) | (
+        prev.list.set_difference(now).list.len() > 0
     )
-    m = x.to_numpy()
-    sd = m.std(axis=0)
-    m = (m - m.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
-    bkps = _pelt(m)
-    yr = years["year"].to_list()
-    return [yr[i] for i in bkps if i < len(yr)]
 
 
-def registry_breaks(years: pl.DataFrame) -> list[int]:
-    """Years in which the set of registry rows bearing on the dyad gains a row."""
-    ids = years["reg_ids"].to_list()
-    yr = years["year"].to_list()
-    return [yr[i] for i in range(1, len(yr)) if set(ids[i] or []) - set(ids[i - 1] or [])]
-
-
-def periods(years: pl.DataFrame) -> list[dict[str, object]]:
-    """Periods over the classified in-range years (columns year, type, confidence, signals)."""
+def periods(
+    years: pl.DataFrame, first: int | None = None, last: int | None = None
+) -> list[dict[str, object]]:
+    """Periods of one dyad's classified series (sorted by year), clipped to [first, last]."""
     if years.height == 0:
         return []
-    data_cps, reg_cps = set(change_points(years)), set(registry_breaks(years))
-    cps = data_cps | reg_cps
-    yr = years["year"].to_list()
-    types = years["type"].to_list()
-    conf = years["confidence"].to_list()
-    robust = years["robustness"].to_list() if "robustness" in years.columns else None
-    starts = [0] + [i for i in range(1, len(yr)) if yr[i] in cps or yr[i] != yr[i - 1] + 1]
-    bounds = list(zip(starts, [*starts[1:], len(yr)], strict=True))
-    segs: list[dict[str, object]] = []
-    for lo, hi in bounds:
-        counts = Counter(types[lo:hi])
-        top = max(counts.items(), key=lambda kv: (kv[1], LADDER.index(kv[0])))[0]
-        if segs and segs[-1]["type"] == top and segs[-1]["_hi"] == lo:
-            segs[-1]["_hi"] = hi
-        else:
-            segs.append({"type": top, "_lo": lo, "_hi": hi})
-    out = []
-    for s in segs:
-        lo, hi = int(s["_lo"]), int(s["_hi"])  # type: ignore[call-overload]
-        agree = sum(t == s["type"] for t in types[lo:hi]) / (hi - lo)
-        c = float(np.mean([v for v in conf[lo:hi]]))
+    y = years.sort("year")
+    registry = [_changed_lists(c) for c in ("reg_evidence_ids", "reg_ids") if c in y.columns]
+    record = [
+        (pl.col(c) != pl.col(c).shift(1)).fill_null(False)
+        for c in ("cobelligerent", "formal_pledge")
+        if c in y.columns
+    ] + ([_changed_lists("orgs")] if "orgs" in y.columns else [])
+    y = y.with_columns(
+        _reg=pl.any_horizontal(registry).fill_null(False) if registry else pl.lit(False),
+        _rec=pl.any_horizontal(record).fill_null(False) if record else pl.lit(False),
+        _run=(
+            (pl.col("type") != pl.col("type").shift(1))
+            | ((pl.col("year") - pl.col("year").shift(1)) != 1)
+        )
+        .fill_null(True)
+        .cum_sum(),
+    )
+    lo = first if first is not None else int(y["year"].min())  # type: ignore[arg-type]
+    hi = last if last is not None else int(y["year"].max())  # type: ignore[arg-type]
+    runs = y.group_by("_run", maintain_order=True).agg(
+        start=pl.col("year").min(),
+        end=pl.col("year").max(),
+        type=pl.col("type").first(),
+        reg=pl.col("_reg").first(),
+        rec=pl.col("_rec").first(),
+        years=pl.col("year"),
+        confidence=pl.col("confidence"),
+        agree=(pl.col("raw_type") == pl.col("type")) if "raw_type" in y.columns else pl.lit(True),
+        robustness=pl.col("robustness") if "robustness" in y.columns else pl.lit(None),
+    )
+    out: list[dict[str, object]] = []
+    for r in runs.iter_rows(named=True):  # one row per period of one dyad
+        keep = [i for i, yr in enumerate(r["years"]) if lo <= yr <= hi]
+        if not keep:
+            continue
+        conf = [r["confidence"][i] for i in keep if r["confidence"][i] is not None]
+        agree = [bool(r["agree"][i]) for i in keep]
+        rob = [
+            r["robustness"][i] for i in keep if r["robustness"] and r["robustness"][i] is not None
+        ]
+        start = r["years"][keep[0]]
         out.append(
             {
-                "start": yr[lo],
-                "end": yr[hi - 1],
-                "type": s["type"],
-                "confidence": round(c * agree, 2),
-                "agreement": round(agree, 2),
-                "robustness": round(float(np.mean(robust[lo:hi])), 2) if robust else None,
-                "starts_at": "registry event"
-                if yr[lo] in reg_cps
-                else "change point"
-                if yr[lo] in data_cps
-                else "type change"
-                if lo > 0
-                else "range start",
+                "start": start,
+                "end": r["years"][keep[-1]],
+                "type": r["type"],
+                "confidence": round(sum(conf) / len(conf), 2) if conf else None,
+                "agreement": round(sum(agree) / len(agree), 2),
+                "robustness": round(sum(rob) / len(rob), 2) if rob else None,
+                "starts_at": _starts_at(start, r, lo),
             }
         )
     return out
+
+
+def _starts_at(start: int, run: dict[str, object], lo: int) -> str:
+    if start > int(run["start"]):  # type: ignore[call-overload]
+        return "range start"  # the run began before the years asked for
+    if run["reg"]:
+        return "registry event"
+    if run["rec"]:
+        return "record"
+    return "range start" if start == lo else "type change"

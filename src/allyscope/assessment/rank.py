@@ -44,7 +44,7 @@ def rank(state: str | int | None, year: int, third: str | int | None = THIRD) ->
                 f"{s.name} was not a member of the state system in {year} ({s.spells_text()})"
             )
         pairs = [(s.cow, p) for p in members(year) if p != s.cow]
-    f = classified_frame(pairs, year, year, third_cow, th)
+    f = classified_frame(pairs, year, year, third_cow, th, history=False)
     names = state_table().select("ccode", "iso3", "name")
     out = (
         f.select(

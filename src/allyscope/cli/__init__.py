@@ -17,6 +17,7 @@ from allyscope.cli import (
     events_cmd,
     panel_cmd,
     read_cmd,
+    registry_cmd,
     report_cmd,
     serve_cmd,
     states_cmd,
@@ -35,14 +36,17 @@ app.command("assess", help=assess_cmd.__doc__)(assess_cmd.assess)
 app.command("rank", help="List a state's partners in a year by relationship type, then score.")(
     assess_cmd.rank
 )
-app.command("validate", help="Check the typology against the reference dyads (leave-one-out too).")(
-    assess_cmd.validate
-)
+app.command(
+    "validate",
+    help="Check the typology against the reference dyad-years and dyads (leave-one-dyad-out, "
+    "confusion per rung, flicker).",
+)(assess_cmd.validate)
 app.command("report", help=report_cmd.__doc__)(report_cmd.report)
 app.command("serve", help=serve_cmd.__doc__)(serve_cmd.serve)
 app.command("trace", help=trace_cmd.__doc__)(trace_cmd.trace)
 app.command("read", help=read_cmd.__doc__)(read_cmd.read)
 app.command("states", help=states_cmd.__doc__)(states_cmd.states)
+app.command("registry", help=registry_cmd.__doc__)(registry_cmd.registry)
 app.command("panel", help=panel_cmd.__doc__)(panel_cmd.panel)
 app.add_typer(data_cmd.app, name="data", help=data_cmd.__doc__)
 app.add_typer(events_cmd.app, name="events", help=events_cmd.__doc__)

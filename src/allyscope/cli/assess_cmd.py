@@ -67,7 +67,7 @@ def validate(
         False, "--write", help="replace the shipped calibration with this fit"
     ),
 ) -> None:
-    """Refit the typology on the reference dyads; report check-year and leave-one-out accuracy."""
+    """Refit the typology on the reference dyad-years and dyads; report accuracy, leave-one-dyad-out and flicker."""
     f = check_format(fmt, ("text", "json"))
     from allyscope.assessment.calibration import validate as run
     from allyscope.assessment.calibration import write_calibration
@@ -81,18 +81,26 @@ def validate(
         return
     from allyscope.cli.render import print_table
 
-    cols = [
-        "dyad",
-        "check_year",
-        "expected",
-        "predicted",
-        "correct",
-        "leave_one_out",
-        "span_accuracy",
-    ]
+    cols = ["dyad", "check_year", "expected", "predicted", "correct", "span_accuracy"]
     print_table("Reference dyads", cols, [[x[c] for c in cols] for x in d["dyads"]])  # type: ignore[index]
+    misses = [x for x in d["dyad_years"] if not x["exact"]]  # type: ignore[union-attr]
+    cols = ["dyad", "year", "expected", "predicted", "acceptable_match", "leave_one_dyad_out"]
+    print_table(
+        "Reference dyad-years not typed exactly",
+        cols,
+        [
+            [x[c] if c != "acceptable_match" else ("yes" if x[c] else "no") for c in cols]
+            for x in misses
+        ],
+    )
+    loo = d["leave_one_dyad_out"]
+    fl = d["flicker"]
     typer.echo(
-        f"check years exact: {d['check_year_exact']}; leave-one-out: {d['leave_one_out_exact']}; "
-        f"span accuracy: {d['span_accuracy']}; thresholds: {d['thresholds']}; "
+        f"dyad-years exact: {d['dyad_years_exact']}; exact or acceptable: "
+        f"{d['dyad_years_exact_or_acceptable']}; middle rungs exact: {d['middle_rungs_exact']}; "
+        f"reference dyads: {d['reference_dyads_check_year']}; leave one dyad out: "
+        f"{loo['exact']} exact, {loo['exact_or_acceptable']} acceptable, "  # type: ignore[index]
+        f"{loo['middle_rungs_exact']} middle; blips per 100 dyad-years: "  # type: ignore[index]
+        f"{fl['blips_per_100_dyad_years']}; thresholds: {d['thresholds']}; "  # type: ignore[index]
         f"shipped calibration is the current fit: {d['shipped_calibration_is_current_fit']}"
     )

@@ -15,12 +15,12 @@ def list_(
 ) -> None:
     """Every dataset with version, coverage and where the data in use comes from."""
     from allyscope.cli.render import check_format, print_csv, print_json, print_table
-    from allyscope.sources.registry import registry
+    from allyscope.sources.registry import curated_specs, registry
     from allyscope.sources.store import locate
 
     fmt = check_format(fmt)
     rows = []
-    for s in registry().values():
+    for s in [*registry().values(), *curated_specs().values()]:
         loc = locate(s.name, verify=False)
         rows.append(
             {
@@ -29,7 +29,9 @@ def list_(
                 "years": f"{s.coverage[0]}-{s.coverage[1]}",
                 "rows": s.snapshot.get("rows") if loc.origin == "snapshot" else None,
                 "in_use": loc.origin,
-                "updatable": "yes" if s.updatable else ("--file" if s.parser else "no"),
+                "updatable": "yes"
+                if s.updatable
+                else ("--file" if s.parser else ("curated" if loc.origin == "package" else "no")),
                 "title": s.title,
             }
         )
@@ -86,9 +88,9 @@ def cite(
     names: Annotated[list[str] | None, typer.Argument(help="datasets (default: all)")] = None,
 ) -> None:
     """BibTeX for the datasets (deduplicated), ready for a .bib file."""
-    from allyscope.sources.registry import registry, spec
+    from allyscope.sources.registry import curated_specs, registry, spec
 
-    specs = [spec(n) for n in names] if names else list(registry().values())
+    specs = [spec(n) for n in names] if names else [*registry().values(), *curated_specs().values()]
     seen: set[str] = set()
     for s in specs:
         for entry in s.citation.split("\n@"):

@@ -147,6 +147,22 @@ def ideal_closeness_pct(ctx: IndicatorContext) -> pl.Series:
 
 
 @indicator(
+    "ideal_source_break",
+    "diplomatic",
+    IDEAL,
+    (1946, 2024),
+    0,
+    "0/1",
+    "1 in years whose ideal points are final-passage estimates only (2024): a different "
+    "measure from the all-votes series, so the assessment does not mix it into a trend",
+)
+def ideal_source_break(ctx: IndicatorContext) -> pl.Series:
+    t = _ideal(ctx).group_by("year").agg((pl.col("ideal_measure") == "fp").all().alias("fp"))
+    v = ctx.lookup(t, ["year"], ["year"], "fp")
+    return v.cast(pl.Int8).alias("ideal_source_break")
+
+
+@indicator(
     "ideal_trend",
     "diplomatic",
     IDEAL,

@@ -56,8 +56,12 @@ AGREEMENT_SUBKINDS = ("dca", "sectoral", "military_technical")
 def row_years() -> pl.DataFrame:
     """One row per evidence row and year it bears on: kind, subkind, id, lo, hi, year, level,
     actor side (``from_lo``: the acting state is ``lo``), and the share of the year covered."""
-    ev = evidence.evidence()
-    this_year = _dt.date.today().year
+    return bearing_years(evidence.evidence())
+
+
+def bearing_years(ev: pl.DataFrame, this_year: int | None = None) -> pl.DataFrame:
+    """:func:`row_years` for any frame of the :func:`allyscope.sources.evidence.evidence` schema."""
+    this_year = this_year or _dt.date.today().year
     org = ev.filter(pl.col("a_org").is_not_null())
     if org.height:
         members = curated.membership_years().select(
@@ -121,8 +125,30 @@ def row_years() -> pl.DataFrame:
         "level",
         "start_date",
         "last_day",
+        "a_org",
+        pl.col("a").alias("_member"),
         pl.int_ranges(start_y, pl.col("last_day").dt.year() + 1).alias("year"),
     ).explode("year")
+    if org.height:
+        # an organisation's measures bear on a state only in the years it is a member
+        member_years = (
+            curated.membership_years()
+            .select(
+                pl.col("org").alias("a_org"),
+                pl.col("ccode").cast(years.schema["_member"]).alias("_member"),
+                pl.col("year").cast(years.schema["year"]),
+            )
+            .unique()
+        )
+        years = pl.concat(
+            [
+                years.filter(pl.col("a_org").is_null()),
+                years.filter(pl.col("a_org").is_not_null()).join(
+                    member_years, on=["a_org", "_member", "year"], how="semi"
+                ),
+            ]
+        )
+    years = years.drop("a_org", "_member")
     y = pl.col("year")
     first = pl.date(y, 1, 1)
     last = pl.date(y, 12, 31)
@@ -153,10 +179,13 @@ def row_years() -> pl.DataFrame:
 @cache
 def declared_levels() -> pl.DataFrame:
     """lo, hi, year, declared: the level of the latest partnership declaration started by then."""
-    ev = evidence.evidence().filter(
-        (pl.col("kind") == "partnership") & pl.col("subkind").is_in(evidence.DECLARED)
-    )
-    this_year = _dt.date.today().year
+    return declared_from(evidence.evidence())
+
+
+def declared_from(ev: pl.DataFrame, this_year: int | None = None) -> pl.DataFrame:
+    """:func:`declared_levels` for any frame of the evidence schema."""
+    ev = ev.filter((pl.col("kind") == "partnership") & pl.col("subkind").is_in(evidence.DECLARED))
+    this_year = this_year or _dt.date.today().year
     d = ev.select(
         pl.min_horizontal("a", "b").cast(pl.Int16).alias("lo"),
         pl.max_horizontal("a", "b").cast(pl.Int16).alias("hi"),

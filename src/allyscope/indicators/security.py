@@ -100,15 +100,18 @@ def _window_share(ctx: IndicatorContext, flow: str, recipient: str) -> pl.Series
     f = ctx.frame.select("a", "b", "year", pl.col(flow).alias("x")).with_columns(
         tot=pl.when(in_cov).then(total.fill_null(0.0)).otherwise(None)
     )
+    # a rolling sum of floats can leave a residue of ~1e-16 where the true total is 0: a
+    # share of (almost) nothing is no share at all (null), never Infinity
+    num = pl.col("x").rolling_sum(WINDOW, min_samples=1).over("a", "b", order_by="year")
+    den = pl.col("tot").rolling_sum(WINDOW, min_samples=1).over("a", "b", order_by="year")
     r = f.select(
-        pl.when(pl.col("x").is_not_null()).then(
-            (
-                pl.col("x").rolling_sum(WINDOW, min_samples=1)
-                / pl.col("tot").rolling_sum(WINDOW, min_samples=1)
-            ).over("a", "b")
-        )
+        pl.when(pl.col("x").is_not_null() & (den > MIN_TOTAL_TIV)).then((num / den).clip(0.0, 1.0))
     ).to_series()
     return r.fill_nan(None)
+
+
+#: Arms imports (TIV million over the window) below which no share is computed.
+MIN_TOTAL_TIV = 1e-6
 
 
 @indicator(
@@ -545,24 +548,31 @@ def threat_table() -> pl.DataFrame:
             reg.with_columns(pl.col("ccode1", "ccode2", "year").cast(pl.Int16)),
         ]
     )
-    events = (
-        pl.concat(
-            [
-                events,
-                events.select(
-                    pl.col("ccode2").alias("ccode1"),
-                    pl.col("ccode1").alias("ccode2"),
-                    "year",
-                    "force",
-                ),
-            ]
+    return threats_from(riv, events)
+
+
+def _both_orders(df: pl.DataFrame, *rest: str) -> pl.DataFrame:
+    flipped = df.select(pl.col("ccode2").alias("ccode1"), pl.col("ccode1").alias("ccode2"), *rest)
+    return pl.concat([df.select("ccode1", "ccode2", *rest), flipped])
+
+
+def threats_from(rivalries: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
+    """ccode, threat, year, carried from rivalry-years (ccode1, ccode2, year, carried) and
+    hostile dyad-years (ccode1, ccode2, year, force).
+
+    A state faces another in a year when they are listed rivals that year, or when their
+    hostile years in the last ``THREAT_WINDOW`` years number at least ``THREAT_MIN_YEARS``
+    or include force: one year's dispute is a coincidence, not a threat.
+    """
+    ev = (
+        _both_orders(
+            events.with_columns(pl.col("ccode1", "ccode2", "year").cast(pl.Int16)), "year", "force"
         )
         .group_by("ccode1", "ccode2", "year")
         .agg(pl.col("force").any())
     )
-    # recurrence: dispute-years with T in the window, or force used in the window
     win = pl.int_ranges(pl.col("year"), pl.col("year") + THREAT_WINDOW).alias("until")
-    spread = events.select("ccode1", "ccode2", "force", win, pl.col("year").alias("y0")).explode(
+    spread = ev.select("ccode1", "ccode2", "force", win, pl.col("year").alias("y0")).explode(
         "until"
     )
     rec = (
@@ -570,26 +580,35 @@ def threat_table() -> pl.DataFrame:
         .agg(n=pl.col("y0").n_unique(), force=pl.col("force").any())
         .filter((pl.col("n") >= THREAT_MIN_YEARS) | pl.col("force"))
     )
-    riv2 = pl.concat(
-        [
-            riv,
-            riv.select(
-                pl.col("ccode2").alias("ccode1"),
-                pl.col("ccode1").alias("ccode2"),
-                "carried",
-                "year",
-            ),
-        ]
-    ).with_columns(pl.col("ccode1", "ccode2", "year").cast(pl.Int16))
+    riv = _both_orders(
+        rivalries.with_columns(pl.col("ccode1", "ccode2", "year").cast(pl.Int16)), "year", "carried"
+    )
     both = pl.concat(
         [
-            riv2.select("ccode1", "ccode2", "year", "carried"),
+            riv.select("ccode1", "ccode2", "year", "carried"),
             rec.select("ccode1", "ccode2", "year", carried=pl.lit(False)),
         ]
     )
     return both.group_by(
         pl.col("ccode1").alias("ccode"), pl.col("ccode2").alias("threat"), "year"
     ).agg(carried=pl.col("carried").all())
+
+
+def common_threat_pairs(threats: pl.DataFrame) -> pl.DataFrame:
+    """ccode1 < ccode2, year, n, carried: third states both face (never one of the two)."""
+    return (
+        threats.join(threats, on=["threat", "year"], suffix="_2")
+        .filter(
+            (pl.col("ccode") < pl.col("ccode_2"))
+            & (pl.col("threat") != pl.col("ccode"))
+            & (pl.col("threat") != pl.col("ccode_2"))
+        )
+        .group_by(pl.col("ccode").alias("ccode1"), pl.col("ccode_2").alias("ccode2"), "year")
+        .agg(
+            n=pl.col("threat").n_unique(),
+            carried=(pl.col("carried") | pl.col("carried_2")).all(),
+        )
+    )
 
 
 @indicator(
@@ -605,17 +624,7 @@ def threat_table() -> pl.DataFrame:
 )
 def common_threats(ctx: IndicatorContext) -> pl.Series:
     def compute() -> pl.DataFrame:
-        t = threat_table()
-        pairs = (
-            t.join(t, on=["threat", "year"], suffix="_2")
-            .filter(pl.col("ccode") < pl.col("ccode_2"))
-            .group_by(pl.col("ccode").alias("ccode1"), pl.col("ccode_2").alias("ccode2"), "year")
-            .agg(
-                n=pl.col("threat").n_unique(),
-                carried=(pl.col("carried") | pl.col("carried_2")).all(),
-            )
-        )
-        return pairs
+        return common_threat_pairs(threat_table())
 
     t = ctx.cached("common_threats", compute)
     n = ctx.dyad_lookup(t, "n").fill_null(0)

@@ -78,7 +78,19 @@ def current_record(name: str) -> dict[str, str] | None:
 
 
 def locate(name: str, verify: bool = True) -> Located:
-    """The table to read for dataset ``name``: an updated cache copy if present, else the snapshot."""
+    """The table to read for dataset ``name``: an updated cache copy if present, else the snapshot.
+
+    A curated registry (``treaty_registry``, ``evidence_registry``) is located at its folder
+    of CSV files inside the package (origin ``package``).
+    """
+    from allyscope.sources.registry import curated_specs
+
+    if name in curated_specs():
+        c = curated_specs()[name]
+        folder = Path(str(resources.files("allyscope.sources") / "curated"))
+        if name != "treaty_registry":
+            folder = folder / "evidence"
+        return Located(name, folder, "package", c.version)
     s = spec(name)
     rec = current_record(name)
     if rec is not None:
