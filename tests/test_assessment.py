@@ -148,6 +148,7 @@ RULE_DEFAULTS = {
     "c_friction": 0.0,
     "formal_pledge": False,
     "short_pledge": False,
+    "collective_pledge": False,
     "shared_defence_org": 0,
     "declared_level": 0,
     "declared_fresh": False,
@@ -225,6 +226,8 @@ TH = Thresholds(convergence=0.8, depth=0.2, durability=5, breadth=2, practice_ye
         ({"formal_pledge": True, "arms_dep": 0.05, "c_convergence": 0.9}, "alliance"),
         ({"formal_pledge": True, "arms_dep": 0.05, "strain": True}, "transactional"),
         ({"formal_pledge": True, "short_pledge": True, "arms_dep": 0.05}, "tactical_alignment"),
+        # a pledge only a collective-security pact carries is not made an alliance by arms
+        ({"formal_pledge": True, "collective_pledge": True, "arms_dep": 0.05}, "convergence"),
         ({"formal_pledge": True, "hostile_level": 4, "war": True}, "rivalry"),
         ({"formal_pledge": True, "shared_defence_org": 1, "severed": True}, "rivalry"),
         # one armed incident between partners is not a change of relationship ...

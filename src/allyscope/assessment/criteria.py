@@ -68,6 +68,8 @@ TRADE_DEPTH = 0.2
 TRADE_SHARE_COOP = 0.03
 #: Arms dependence (gated share) that counts as security cooperation.
 ARMS_COOP = 0.1
+#: A pledge shared with this many third states comes from a collective-security pact.
+COLLECTIVE_PLEDGE = 10
 #: A pledge whose spell lasted at most this many years before it ended is a wartime coalition.
 SHORT_PLEDGE = 2
 #: An upgrade or renewal at most this many years old is fresh: it shows practice by itself.
@@ -148,7 +150,18 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         .cum_sum()
         .over("a", "b", order_by="year")
     )
-    f = f.with_columns(formal_pledge=pledge, _pledge_run=pledge_run)
+    # a pledge that comes only from a large collective-security pact (ATOP, shared with
+    # COLLECTIVE_PLEDGE or more third states, and neither a registry treaty nor a standing
+    # defence organisation) is practised through the pact, not through bilateral dealings
+    atop_only = ((pl.col("atop_defense_c") == 1) | (pl.col("atop_offense_c") == 1)).fill_null(
+        False
+    ) & (pl.col("reg_defence") != 1).fill_null(True)
+    common = _carry("pledge_common_partners", ATOP_END)
+    f = f.with_columns(
+        formal_pledge=pledge,
+        _pledge_run=pledge_run,
+        collective_pledge=atop_only & (common >= COLLECTIVE_PLEDGE).fill_null(False),
+    )
     run_len = pl.len().over("a", "b", "_pledge_run")
     run_last = pl.col("year").max().over("a", "b", "_pledge_run")
     series_last = pl.col("year").max().over("a", "b")

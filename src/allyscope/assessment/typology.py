@@ -12,8 +12,13 @@ Rules, applied in this order to each dyad-year; the first that holds decides
 2. ``alliance``              a mutual-defence or offence pledge in force (``formal_pledge``)
                              and practised: no friction this year, and security cooperation in
                              the last five years (joint practice, an agreement, arms, fighting
-                             side by side). A pledge that is not practised is typed by practice
-                             below, and the year still carries ``formal_pledge``.
+                             side by side) or a standing defence organisation (NATO, CSTO).
+                             A pledge that only a large collective-security pact carries (Rio,
+                             Arab League, African Union: shared with ten or more third states)
+                             is practised through the pact, not bilateral dealings, and a pledge
+                             that lasted two years or less and ended was a wartime coalition.
+                             A pledge that is not practised is typed by practice below, and the
+                             year still carries ``formal_pledge``.
 3. ``strategic_partnership`` no friction this year and either a declared strategic partnership
                              (or higher) that is practised (some cooperation in any dimension
                              with data), or a de facto one: security practice in at least
@@ -81,6 +86,7 @@ class Thresholds:
 
 #: Columns the rules read besides the criteria (kept when the grid re-types a frame).
 RULE_COLUMNS = (
+    "collective_pledge",
     "shared_orgs",
     "forces_or_training",
     "strain",
@@ -177,6 +183,7 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
     practised_pledge = (
         pl.col("formal_pledge")
         & ~pl.col("short_pledge")
+        & ~pl.col("collective_pledge")
         & calm
         & (practice_any | (pl.col("shared_defence_org") == 1).fill_null(False))
     )

@@ -824,3 +824,48 @@ def opposite_sides(ctx: IndicatorContext) -> pl.Series:
 
     t = ctx.cached("opposite_sides", compute)
     return ctx.dyad_lookup(t, "n").fill_null(0).cast(pl.Int16).alias("opposite_sides")
+
+
+#: A defence pledge shared with at least this many third states is a collective-security
+#: pact (the Rio Treaty, the Arab League's, the African Union's), not a bilateral alliance.
+COLLECTIVE_PLEDGE = 10
+
+
+@indicator(
+    "pledge_common_partners",
+    "security",
+    ATOP,
+    (1815, 2018),
+    0,
+    "count",
+    "third states with which both have an ATOP defence pledge that year: many means the "
+    "pledge comes from a large collective-security pact",
+)
+def pledge_common_partners(ctx: IndicatorContext) -> pl.Series:
+    def compute() -> pl.DataFrame:
+        t = load("atop", ["ccode1", "ccode2", "year", "atop_defense"]).filter(
+            pl.col("atop_defense") == 1
+        )
+        t = t.select(
+            pl.col("ccode1").cast(pl.Int16).alias("x"),
+            pl.col("ccode2").cast(pl.Int16).alias("t"),
+            pl.col("year").cast(pl.Int16),
+        )
+        pairs = t.join(t, on=["t", "year"], suffix="_2").filter(
+            (pl.col("x") < pl.col("x_2"))
+            & (pl.col("t") != pl.col("x"))
+            & (pl.col("t") != pl.col("x_2"))
+        )
+        return pairs.group_by(
+            pl.col("x").alias("ccode1"), pl.col("x_2").alias("ccode2"), "year"
+        ).agg(n=pl.len())
+
+    t = ctx.cached("pledge_common_partners", compute)
+    n = ctx.dyad_lookup(t, "n").fill_null(0)
+    in_cov = ctx.col("year").is_between(1815, 2018)
+    return (
+        pl.select(pl.when(in_cov).then(n))
+        .to_series()
+        .cast(pl.Int16)
+        .alias("pledge_common_partners")
+    )
