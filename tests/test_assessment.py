@@ -155,11 +155,14 @@ RULE_DEFAULTS = {
     "reg_normalised": 0,
     "hostile_level": 0,
     "hostile_2y": 0.0,
+    "reg_friction_2y": 0.0,
     "hostile_years_3": 0.0,
     "force_years_3": 0.0,
     "mid_years_3": 0.0,
     "severed": False,
     "strain": False,
+    "friction_political": 0,
+    "opposite_sides": 0,
     "friction_starts": False,
     "rivalry_c": 0,
     "mids_10y": 0.0,
@@ -224,7 +227,11 @@ TH = Thresholds(convergence=0.8, depth=0.2, durability=5, breadth=2, practice_ye
         ({"formal_pledge": True}, "convergence"),  # a pledge not practised: typed by practice
         ({"formal_pledge": True, "shared_defence_org": 1}, "alliance"),
         ({"formal_pledge": True, "arms_dep": 0.05, "c_convergence": 0.9}, "alliance"),
-        ({"formal_pledge": True, "arms_dep": 0.05, "strain": True}, "transactional"),
+        ({"formal_pledge": True, "arms_dep": 0.05, "strain": True}, "alliance"),  # a trade war
+        (
+            {"formal_pledge": True, "arms_dep": 0.05, "strain": True, "friction_political": 1},
+            "transactional",  # an ambassador recalled: the pledge is not practised
+        ),
         ({"formal_pledge": True, "short_pledge": True, "arms_dep": 0.05}, "tactical_alignment"),
         # a pledge only a collective-security pact carries is not made an alliance by arms
         ({"formal_pledge": True, "collective_pledge": True, "arms_dep": 0.05}, "convergence"),
@@ -239,6 +246,8 @@ TH = Thresholds(convergence=0.8, depth=0.2, durability=5, breadth=2, practice_ye
         ),
         ({"rivalry_c": 1, "hostile_2y": 1.0}, "rivalry"),  # a listed rival acting hostile
         ({"rivalry_c": 1}, "transactional"),  # listed, nothing hostile lately
+        # a listed rival coercing, whatever words they exchange
+        ({"rivalry_c": 1, "declared_level": 1, "reg_friction_2y": 2.0, "strain": True}, "rivalry"),
         ({"mids_10y": 2.0, "hostile_years_3": 2.0}, "rivalry"),
     ],
 )

@@ -229,6 +229,7 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         ),
         w_friction=_window(1),
         hostile_2y=_rolling_max("hostile_level", 2),
+        reg_friction_2y=_rolling_max("reg_friction", 2),
         hostile_years_3=_rolling_sum((pl.col("hostile_level") >= 2).fill_null(False), 3),
         force_years_3=_rolling_sum((pl.col("hostile_level") >= 3).fill_null(False), 3),
         severed=(pl.col("reg_rupture") == 1).fill_null(False),

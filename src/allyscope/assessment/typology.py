@@ -86,6 +86,9 @@ class Thresholds:
 
 #: Columns the rules read besides the criteria (kept when the grid re-types a frame).
 RULE_COLUMNS = (
+    "friction_political",
+    "opposite_sides",
+    "reg_friction_2y",
     "collective_pledge",
     "shared_orgs",
     "forces_or_training",
@@ -151,10 +154,19 @@ def met_columns(th: Thresholds | None) -> list[pl.Expr]:
 def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
     """The intermediate tests of the ladder, each a boolean column (never null)."""
     calm = ~(pl.col("strain") | (pl.col("mid_years_3") >= 2)).fill_null(False)
+    practice_any = (
+        (pl.col("defence_recent") >= 2)
+        | (pl.col("reg_defence_coop") >= 1)
+        | (pl.col("arms_dep") > 0)
+        | pl.col("security_coop")
+        | (pl.col("cobelligerent_recent") >= 1)
+    ).fill_null(False)
+    # cooperation that rules out a lesser rivalry: a declared partnership or friendship, security
+    # cooperation, a pledge practised bilaterally, or a peace accord in force
     cooperating = (
         (pl.col("declared_level") >= 1)
         | pl.col("security_coop")
-        | pl.col("formal_pledge")
+        | (pl.col("formal_pledge") & ~pl.col("collective_pledge") & practice_any)
         | (pl.col("reg_normalised") == 1)
     ).fill_null(False)
     history = ((pl.col("rivalry_c") == 1) | (pl.col("mids_10y") >= 1)).fill_null(False)
@@ -169,22 +181,31 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
     )
     # a lesser rivalry: no cooperation, and a listed rival with a hostile act in this or the
     # last year, or hostility (coercion, threats, force) in two of the last three years
-    lesser_rivalry = ~cooperating & (
-        ((pl.col("rivalry_c") == 1).fill_null(False) & (pl.col("hostile_2y").fill_null(0) >= 1))
-        | (history & (pl.col("hostile_years_3") >= 2))
-    )
-    practice_any = (
-        (pl.col("defence_recent") >= 2)
-        | (pl.col("reg_defence_coop") >= 1)
-        | (pl.col("arms_dep") > 0)
-        | pl.col("security_coop")
-        | (pl.col("cobelligerent_recent") >= 1)
+    # a lesser rivalry: a listed rival acting hostile lately without cooperation, or coercing
+    # or fighting it (registry friction of coercion or more in this or the last year) whatever
+    # words they exchange; or recurring hostility without cooperation
+    listed = (pl.col("rivalry_c") == 1).fill_null(False)
+    lesser_rivalry = (
+        listed
+        & (
+            ((pl.col("hostile_2y").fill_null(0) >= 1) & ~cooperating)
+            | (pl.col("reg_friction_2y").fill_null(0) >= 2)
+        )
+    ) | (~cooperating & history & (pl.col("hostile_years_3") >= 2))
+    # an alliance tolerates economic disputes between its members (sanctions, trade wars);
+    # political or military friction (recalls, expulsions, severed relations, embargoes,
+    # clashes), backing the other's enemy or recurring disputes end its practice
+    allied_calm = ~(
+        (pl.col("friction_political").fill_null(0) >= 1)
+        | (pl.col("opposite_sides").fill_null(0) > 0)
+        | (pl.col("hostile_level").fill_null(0) >= 4)
+        | (pl.col("mid_years_3") >= 2)
     ).fill_null(False)
     practised_pledge = (
         pl.col("formal_pledge")
         & ~pl.col("short_pledge")
         & ~pl.col("collective_pledge")
-        & calm
+        & allied_calm
         & (practice_any | (pl.col("shared_defence_org") == 1).fill_null(False))
     )
     # practice this year, outside the declaration itself

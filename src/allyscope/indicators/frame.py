@@ -30,6 +30,7 @@ def compute(ctx: IndicatorContext) -> pl.DataFrame:
         reg_ids=dyad_year_features(ctx)["reg_ids"],
         reg_evidence_ids=evidence_features(ctx)["reg_evidence_ids"],
         friction_starts=evidence_features(ctx)["reg_friction_starts"],
+        friction_political=evidence_features(ctx)["reg_friction_political"],
         forces_or_training=evidence_features(ctx)["reg_alignment"],
         orgs=shared_memberships(ctx)["orgs"],
     )

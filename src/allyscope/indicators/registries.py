@@ -27,7 +27,8 @@ force; normalisation accords and one side's designations are not a declared part
 have their own flags ``reg_normalised`` and ``reg_designation``), ``reg_partnership_since``
 (start year of the latest such row), ``reg_partnership_first`` (start year of the dyad's
 first declaration or treaty), ``reg_defence_level`` (0-3), ``reg_friction_level``
-(0-4, the dyad's own friction: sanctions an organisation imposes are flagged apart in
+(0-4, the dyad's own friction; ``reg_friction_political`` the same without economic
+sanctions: sanctions an organisation imposes are flagged apart in
 ``reg_org_sanctions``, since a member's obligation is not its bilateral act),
 ``reg_severed``, ``reg_sanctions``, ``reg_conflict``, ``reg_alignment`` (forces on the other's
 territory, joint operations or a training mission), ``reg_friction_starts`` (bools), ``reg_evidence_ids`` (row ids bearing on the
@@ -289,6 +290,9 @@ def evidence_features(ctx: IndicatorContext) -> pl.DataFrame:
                 & ((pl.col("level") >= 3) | (pl.col("subkind") == "training_mission"))
             ).any(),
             reg_friction_level=pl.col("level").filter(friction).max(),
+            reg_friction_political=pl.col("level")
+            .filter(friction & (pl.col("subkind") != "sanctions"))
+            .max(),
             reg_org_sanctions=((pl.col("kind") == "friction") & ~own).any(),
             reg_severed=(friction & (pl.col("subkind") == "severed")).any(),
             reg_sanctions=(friction & pl.col("subkind").is_in(["sanctions", "embargo"])).any(),
@@ -326,6 +330,7 @@ def evidence_features(ctx: IndicatorContext) -> pl.DataFrame:
             reg_defence_level=zero("reg_defence_level"),
             reg_alignment=flag("reg_alignment"),
             reg_friction_level=zero("reg_friction_level"),
+            reg_friction_political=zero("reg_friction_political"),
             reg_org_sanctions=flag("reg_org_sanctions"),
             reg_severed=flag("reg_severed"),
             reg_sanctions=flag("reg_sanctions"),
