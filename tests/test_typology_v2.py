@@ -153,6 +153,7 @@ def test_no_partner_above_transactional_on_a_missing_value(module_cache):
             or (row["c_convergence"] or 0) >= 0.5
             or (row["c_depth"] or 0) > 0
             or (row["c_breadth"] or 0) >= 1
+            or (row["c_shared_threat"] or 0) >= 1
         )
         assert backed, row["iso3_b"]
     assert "TWN" not in above["iso3_b"].to_list() and "XKX" not in above["iso3_b"].to_list()

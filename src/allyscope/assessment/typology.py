@@ -252,11 +252,19 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
             | (pl.col("formal_pledge") & pl.col("short_pledge") & practice_any)
         ).fill_null(False)
     )
-    converging = calm & (
-        (pl.col("declared_level") >= 1)
-        | (pl.col("c_convergence") >= _th(th, "convergence"))
-        | (pl.col("shared_orgs") >= 1)
-    ).fill_null(False)
+    converging = (
+        calm
+        & (
+            (pl.col("declared_level") >= 1)
+            | (pl.col("c_convergence") >= _th(th, "convergence"))
+            | (pl.col("shared_orgs") >= 1)
+        ).fill_null(False)
+    ) | (
+        (pl.col("c_shared_threat") >= 1).fill_null(False)
+        & (pl.col("hostile_level").fill_null(0) <= 2)
+        & ~pl.col("friction_starts").fill_null(False)
+        & ~listed
+    )
     return [
         (open_hostility | lesser_rivalry).alias("r_rivalry"),
         practised_pledge.alias("r_alliance"),

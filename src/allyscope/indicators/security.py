@@ -517,8 +517,9 @@ def threat_table() -> pl.DataFrame:
     Sources: strategic rivalries (Thompson et al.; rivalries open at the data's end, 2020,
     are carried to the present and flagged ``carried``), COW-MID disputes that set the two
     directly against each other (:func:`_direct_hostility`; to 2014; two dispute-years in
-    five, or one with force used), and evidence-registry friction of level 3 or more (severed
-    relations, clashes, wars; to the present).
+    five, or one with force used), and armed clashes and wars in the evidence registry (to the
+    present). Severed relations alone are not a threat: a state that breaks with another in
+    solidarity with a third does not face it in arms.
     """
     from allyscope.indicators.registries import row_years
 
@@ -538,7 +539,7 @@ def threat_table() -> pl.DataFrame:
     )
     reg = (
         row_years()
-        .filter((pl.col("kind") == "friction") & (pl.col("level") >= 3))
+        .filter((pl.col("kind") == "friction") & pl.col("subkind").is_in(["clash", "war"]))
         .select(pl.col("lo").alias("ccode1"), pl.col("hi").alias("ccode2"), "year")
         .with_columns(force=pl.lit(True))
     )
