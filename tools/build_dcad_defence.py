@@ -29,8 +29,8 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from allyscope.states.resolve import assign_ccodes  # noqa: E402
-from allyscope.states.table import state_table  # noqa: E402
+from allyscope.states.resolve import assign_ccodes
+from allyscope.states.table import state_table
 
 OUT = (
     Path(__file__).resolve().parents[1]

@@ -19,8 +19,8 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from allyscope.errors import DataError  # noqa: E402
-from allyscope.sources import evidence as ev  # noqa: E402
+from allyscope.errors import DataError
+from allyscope.sources import evidence as ev
 
 
 def main(files: list[str]) -> int:
