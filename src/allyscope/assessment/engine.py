@@ -109,7 +109,7 @@ def parse_year_range(years: Any) -> tuple[int, int]:
 
 def _clean(v: Any) -> Any:
     if isinstance(v, float):
-        return None if math.isnan(v) else round(v, 4)
+        return round(v, 4) if math.isfinite(v) else None
     return v
 
 

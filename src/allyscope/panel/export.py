@@ -8,7 +8,6 @@ variable labels (column descriptions).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ import polars as pl
 
 from allyscope.errors import InvalidInputError, OutputError
 from allyscope.fileio import atomic_path, write_text_atomic
+from allyscope.jsonout import dumps
 
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".dta": "stata"}
 
@@ -38,7 +38,7 @@ def write_table(
     """Write ``df`` to ``path`` (format from the suffix); nothing is left behind on failure."""
     fmt = output_format(path)
     path = Path(path)
-    meta = json.dumps(metadata or {}, ensure_ascii=False, default=str)
+    meta = dumps(metadata or {})
     if fmt == "parquet":
         import pyarrow.parquet as pq
 

@@ -17,7 +17,6 @@ repeating it, so a repeated request is answered from memory. No endpoint reads o
 # No `from __future__ import annotations`: FastAPI reads the endpoints' annotations at run
 # time, and the response classes are imported inside create_app.
 import io
-import json
 import threading
 from collections.abc import Callable
 from functools import lru_cache
@@ -26,6 +25,7 @@ from typing import Any, TypeVar
 
 from allyscope import __version__
 from allyscope.errors import AllyscopeError, CoverageError, DataError, InvalidInputError
+from allyscope.jsonout import dumps
 
 MAX_YEARS = 120
 MAX_PANEL_DYADS = 50
@@ -60,7 +60,7 @@ def _single_flight(fn: Callable[..., T]) -> Callable[..., T]:
 
 
 def _json(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return dumps(obj).encode()
 
 
 @_single_flight
