@@ -86,3 +86,45 @@ def strict_json(text: str) -> object:
 def no_partial_files(folder: Path) -> None:
     left = [p.name for p in folder.rglob("*.part")]
     assert not left, f"partial files left behind: {left}"
+
+
+# ---------------------------------------------------------------- hostile .docx files
+
+_CT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.'
+    'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType='
+    '"application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" '
+    'ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType='
+    '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+)
+_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://'
+    'schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http'
+    '://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="word/document.xml"/></Relationships>'
+)
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PARA = b"<w:p><w:r><w:t>Iran and Russia signed a treaty on cooperation in 2001.</w:t></w:r></w:p>"
+
+
+def docx(path: Path, body: bytes | list[bytes] = PARA, *, ns: str = W, prolog: str = "") -> Path:
+    """A minimal .docx whose body is ``body`` (chunks are streamed: bombs stay small)."""
+    import zipfile
+
+    chunks = [body] if isinstance(body, bytes) else body
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", _CT)
+        z.writestr("_rels/.rels", _RELS)
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            head = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{prolog}'
+            f.write(f'{head}<w:document xmlns:w="{ns}"><w:body>'.encode())
+            for c in chunks:
+                f.write(c)
+            f.write(b"</w:body></w:document>")
+    return path
+
+
+def docx_bomb(path: Path, mib: int = 200) -> Path:
+    """``mib`` MiB of repeated paragraphs that deflate to well under 1 MiB on disk."""
+    block = PARA * (2**20 // len(PARA))
+    return docx(path, [block] * mib)

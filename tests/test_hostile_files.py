@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from _hostile import cli, cli_bounded, no_partial_files
+from _hostile import PARA, cli, cli_bounded, docx, docx_bomb, no_partial_files, strict_json
 
 HEAD = """case: hostile
 hypotheses:
@@ -200,3 +200,152 @@ def test_a_codebook_that_is_not_utf8_names_the_line(tmp_path, monkeypatch, capsy
     r.ok_or_clean_error()
     assert r.code == 2 and f"{p}:6: not UTF-8" in r.err, r.err
     no_partial_files(tmp_path)
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _zip(path, members):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def _corrupt(path):
+    docx(path, PARA * 50)
+    raw = bytearray(path.read_bytes())
+    at = raw.find(b"word/document.xml") + 40
+    raw[at : at + 8] = b"\xff" * 8
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def _lying_size(path):
+    import zipfile
+
+    docx(path, PARA * 200)
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("word/document.xml")
+    # shrink the declared size in the central directory: the member no longer matches its CRC
+    cd = raw.rfind(b"PK\x01\x02", 0, raw.rfind(b"word/document.xml"))
+    raw[cd + 24 : cd + 28] = (info.file_size // 2).to_bytes(4, "little")
+    path.write_bytes(bytes(raw))
+    return path
+
+
+ENTITY_BOMB = "<!DOCTYPE d [<!ENTITY a0 'lol'>" + "".join(
+    f"<!ENTITY a{i} '" + f"&a{i - 1};" * 10 + "'>" for i in range(1, 10)
+) + "]>"
+BAD_DOCX = {
+    "bad namespace": lambda p: docx(p, PARA.replace(b"w:", b"x:"), ns="urn:bogus"),
+    "empty namespace": lambda p: docx(p, b"<p>hello</p>", ns=""),
+    "entity bomb": lambda p: docx(p, b"<w:p><w:r><w:t>&a9;</w:t></w:r></w:p>", prolog=ENTITY_BOMB),
+    "external entity": lambda p: docx(
+        p, b"<w:p><w:r><w:t>&x;</w:t></w:r></w:p>",
+        prolog='<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+    ),
+    "huge text node": lambda p: docx(p, b"<w:p><w:r><w:t>" + b"a" * (11 * 2**20) + b"</w:t></w:r></w:p>"),
+    "not well-formed": lambda p: docx(p, b"<w:p><w:r><w:t>unclosed"),
+    "nested 100,000 deep": lambda p: docx(p, b"<w:p>" * 100_000 + b"</w:p>" * 100_000),
+    "no document part": lambda p: _zip(p, {"[Content_Types].xml": "<Types/>", "_rels/.rels": "<x/>"}),
+    "relationships not XML": lambda p: _zip(
+        p, {"[Content_Types].xml": "<Types/>", "_rels/.rels": "<notxml", "word/document.xml": "<a/>"}
+    ),
+    "empty zip": lambda p: _zip(p, {}),
+    "zip header only": lambda p: p.write_bytes(b"PK\x03\x04" + b"\x00" * 100),
+    "text named .docx": lambda p: p.write_bytes(b"plain text pretending to be a docx file " * 5),
+    "corrupt deflate stream": _corrupt,
+    "member smaller than declared": _lying_size,
+    "300 MiB of media": lambda p: _zip(p, {"word/media/x.bin": b"\x00" * (300 * 2**20)}),
+    "6 million characters": lambda p: docx(p, [PARA * 10_000] * 12),
+}
+
+
+@pytest.fixture(scope="module")
+def bad_docx(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("docx")
+    out = {}
+    for name, make in BAD_DOCX.items():
+        p = folder / (name.replace(" ", "_").replace(",", "") + ".docx")
+        make(p)
+        out[name] = p
+    return out
+
+
+@pytest.mark.parametrize("name", list(BAD_DOCX))
+def test_a_malformed_docx_is_skipped_and_the_rest_read(tmp_path, monkeypatch, capsys, bad_docx, name):
+    good = tmp_path / "good.txt"
+    good.write_text("Iran and Russia signed a treaty on cooperation in 2001 and in 2025.")
+    t0 = time.perf_counter()
+    r = cli(monkeypatch, capsys, "read", str(bad_docx[name]), str(good), "--coder", "lexicon",
+            "--format", "json")
+    assert time.perf_counter() - t0 < 60
+    assert r.code == 0, r.err
+    d = strict_json(r.out)
+    assert [x["name"] for x in d["documents"]] == ["good.txt"]
+    assert [s["path"] for s in d["skipped"]] == [str(bad_docx[name])]
+    assert d["skipped"][0]["reason"]
+
+
+def test_report_documents_skips_a_malformed_docx(tmp_path, monkeypatch, capsys, bad_docx):
+    good = tmp_path / "good.txt"
+    good.write_text("Iran and Russia signed a treaty on cooperation in 2001 and in 2025.")
+    out = tmp_path / "r.html"
+    r = cli(monkeypatch, capsys, "report", "IRN", "RUS", "--years", "2010-2014", "-o", str(out),
+            "--documents", str(bad_docx["bad namespace"]), "--documents", str(good),
+            "--coder", "lexicon")
+    assert r.code == 0, r.err
+    assert out.is_file()
+    no_partial_files(tmp_path)
+
+
+def test_the_docx_decompression_bomb_is_skipped_within_bounds(tmp_path):
+    # the issue's file: 0.7 MB on disk, 199 MB of XML (ran > 400 s at 1.9 GB)
+    bomb = docx_bomb(tmp_path / "bomb.docx", 200)
+    assert bomb.stat().st_size < 2**20
+    good = tmp_path / "good.txt"
+    good.write_text("Iran and Russia signed a treaty on cooperation in 2001 and in 2025.")
+    r = cli_bounded("read", str(bomb), str(good), "--coder", "lexicon", "--format", "json")
+    assert r.code == 0, r.err
+    d = strict_json(r.out)
+    assert len(d["documents"]) == 1 and "decompression bomb" in d["skipped"][0]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("big.txt", "Iran and Russia. " * 400_000, "split the document"),
+        ("nul.txt", b"\x00\x01binary\x00" * 100, "binary"),
+        ("utf16.txt", "Iran and Russia signed a treaty in 2001.".encode("utf-16"), None),
+        ("garbage.txt", bytes(range(128, 256)) * 40, None),
+        ("empty.md", b"", "empty"),
+        ("blank.md", b"   \n\n\t  ", "empty"),
+        ("short.txt", b"hi", "no text"),
+        ("deep.html", b"<div>" * 200_000 + b"Iran and Russia" + b"</div>" * 200_000, None),
+        ("script.html", b"<script>alert(1)</script><p>Iran and Russia signed a treaty in 2001.</p>", None),
+        ("notpdf.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 100, "pdf"),
+        ("truncated.pdf", b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n", "pdf"),
+        ("image.png.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, "binary"),
+        ("noext", b"Iran and Russia signed a treaty in 2001.", "unsupported"),
+        ("x.exe", b"MZ\x90\x00", "unsupported"),
+    ],
+)
+def test_a_hostile_document_is_read_or_skipped_with_a_reason(tmp_path, monkeypatch, capsys, name, data, reason):
+    p = tmp_path / name
+    p.write_bytes(data.encode() if isinstance(data, str) else data)
+    good = tmp_path / "good.md"
+    good.write_text("Iran and Russia signed a treaty on cooperation in 2001 and in 2025.")
+    t0 = time.perf_counter()
+    r = cli(monkeypatch, capsys, "read", str(p), str(good), "--coder", "lexicon", "--format", "json")
+    assert time.perf_counter() - t0 < 60
+    assert r.code == 0, r.err
+    d = strict_json(r.out)
+    skipped = {s["path"]: s["reason"] for s in d["skipped"]}
+    if reason is not None:
+        assert reason.lower() in skipped[str(p)].lower()
+    else:  # read, or skipped with a reason
+        assert str(p) in skipped or name in [x["name"] for x in d["documents"]]
