@@ -7,6 +7,7 @@ exit 2, or skipped with the reason (documents); nothing runs unbounded.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from _hostile import PARA, cli, cli_bounded, docx, docx_bomb, no_partial_files, strict_json
@@ -349,3 +350,63 @@ def test_a_hostile_document_is_read_or_skipped_with_a_reason(tmp_path, monkeypat
         assert reason.lower() in skipped[str(p)].lower()
     else:  # read, or skipped with a reason
         assert str(p) in skipped or name in [x["name"] for x in d["documents"]]
+
+
+# ---------------------------------------------------------------- event files
+
+SAMPLE = Path(__file__).parent / "fixtures" / "events" / "events.2014.sample.tab"
+ROWS = 385  # rows of the sample
+
+
+def _events(monkeypatch, capsys, engine, *paths):
+    r = cli(monkeypatch, capsys, "events", "aggregate", *map(str, paths), "-e", engine, "-f", "json")
+    r.ok_or_clean_error()
+    return r, (strict_json(r.out)["metadata"] if r.code == 0 else None)
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "polars"])
+@pytest.mark.parametrize(
+    ("names", "given", "rows"),
+    [
+        (["a*.tab", "ab.tab"], ["a*.tab", "ab.tab"], 2 * ROWS),  # the 1,155 for 770
+        (["a*.tab", "ab.tab"], ["a*.tab"], ROWS),
+        (["it's[1].tab"], ["it's[1].tab"], ROWS),  # was "not found"
+        (["q?.tab", "qz.tab"], ["q?.tab"], ROWS),
+        (["x[.tab"], ["x[.tab"], ROWS),
+        (["br{a,b}.tab"], ["br{a,b}.tab"], ROWS),
+        (["back\\slash.tab"], ["back\\slash.tab"], ROWS),
+        (["100%_'; DROP TABLE events; --.tab"], ["100%_'; DROP TABLE events; --.tab"], ROWS),
+        (["dup.tab"], ["dup.tab", "dup.tab", "./dup.tab"], ROWS),
+        (["g1.tab", "g2.tab", "g3.tab"], ["g*.tab"], 3 * ROWS),
+        (["**.tab"], ["**.tab"], ROWS),
+    ],
+)
+def test_event_files_are_read_once_and_literally(tmp_path, monkeypatch, capsys, engine, names, given, rows):
+    import shutil
+
+    for n in names:
+        shutil.copy(SAMPLE, tmp_path / n)
+    monkeypatch.chdir(tmp_path)
+    r, meta = _events(monkeypatch, capsys, engine, *given)
+    assert r.code == 0, r.err
+    assert meta["rows_read"] == rows
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "polars"])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("nothing*.tab", None),
+        ("empty.tab", b""),
+        ("header_only.tab", SAMPLE.read_bytes().split(b"\n")[0] + b"\n"),
+        ("binary.tab", bytes(range(256)) * 64),
+        ("ragged.tab", SAMPLE.read_bytes().split(b"\n")[0] + b"\n" + b"a\tb\n" * 50),
+        ("events.zip", b"PK\x03\x04" + b"\x00" * 64),
+        ("bad.parquet", b"PAR1 not really parquet PAR1"),
+    ],
+)
+def test_a_hostile_event_file_is_a_clear_error(tmp_path, monkeypatch, capsys, engine, name, data):
+    if data is not None:
+        (tmp_path / name).write_bytes(data)
+    r, _ = _events(monkeypatch, capsys, engine, tmp_path / name)
+    r.ok_or_clean_error()

@@ -8,6 +8,7 @@ The query itself is the same text for all three; so is everything done with its 
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 import threading
@@ -68,6 +69,13 @@ class Engine(ABC):
         return None
 
 
+def _literal_glob(path: str) -> str:
+    """``path`` as a glob pattern that matches only itself (remote URIs are left as they are)."""
+    from allyscope.events.formats import is_remote
+
+    return path if is_remote(path) else glob.escape(path)
+
+
 _SHARED: Any = None
 _SHARED_LOCK = threading.Lock()
 
@@ -110,7 +118,9 @@ class DuckDBEngine(Engine):
             self.con = _shared_database().cursor()
 
     def source_sql(self, kind: str, paths: Sequence[str]) -> str:
-        files = "[" + ", ".join(self.literal(p) for p in paths) + "]"
+        # DuckDB reads every path as a glob: escape local names so that each is read as
+        # itself (``a*.tab`` is not also ``ab.tab``; ``it's[1].tab`` is found)
+        files = "[" + ", ".join(self.literal(_literal_glob(p)) for p in paths) + "]"
         if kind == "parquet":
             return f"read_parquet({files}, union_by_name = true)"
         # one VARCHAR column per line: the tab split and its checks happen in the query
@@ -172,10 +182,11 @@ class PolarsEngine(Engine):
     def frame(self, kind: str, paths: Sequence[str]):  # type: ignore[no-untyped-def]
         import polars as pl
 
-        if kind == "parquet":
-            return pl.scan_parquet(list(paths), missing_columns="insert")
+        if kind == "parquet":  # paths are files already expanded: no glob again
+            return pl.scan_parquet(list(paths), missing_columns="insert", glob=False)
         return pl.scan_csv(
             list(paths),
+            glob=False,
             has_header=False,
             separator=chr(31),
             quote_char=None,
