@@ -91,3 +91,66 @@ def test_an_untrusted_derived_cache_is_rebuilt(reference, table, how):
     rebuilt = pl.read_parquet(path)  # replaced by a trusted table
     assert rebuilt.height > 10 and "x" not in rebuilt.columns
     no_partial_files(cache_dir())
+
+
+# ---------------------------------------------------------------- current.json
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        b"{",
+        b"null",
+        b"[]",
+        b'"a string"',
+        b'{"path": 42, "sha256": "x", "version": "v"}',
+        b'{"path": ["/etc/passwd"], "sha256": "x", "version": "v"}',
+        b'{"path": "/nonexistent/atop.parquet"}',
+        b'{"path": "", "sha256": "", "version": ""}',
+        b"\xff\xfe\x00garbage",
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"path": "/nonexistent/atop.parquet", "sha256": "ab", "version": "v"}',
+        b'{"path": "/etc/hostname", "sha256": "ab", "version": "v"}',
+    ],
+)
+def test_a_corrupt_current_json_is_a_clear_error_never_used(monkeypatch, capsys, record):
+    from _hostile import cli
+
+    rec = cache_dir() / "atop" / "current.json"
+    rec.parent.mkdir(parents=True)
+    rec.write_bytes(record)
+    r = cli(monkeypatch, capsys, "assess", "IRN", "RUS", "--years", "2010")
+    r.ok_or_clean_error()
+    assert r.code == 4, r.err  # a data file problem, with the repair
+    assert "atop" in r.err and ("data reset atop" in r.err or "data update atop" in r.err)
+    r = cli(monkeypatch, capsys, "data", "reset", "atop")  # the repair works
+    assert r.code == 0 and not rec.exists()
+
+
+# ---------------------------------------------------------------- change-point cache
+
+
+@pytest.fixture(scope="module")
+def periods_reference(tmp_path_factory):
+    from allyscope.assessment import assess
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ALLYSCOPE_CACHE", str(tmp_path_factory.mktemp("cache")))
+        return assess("IRN", "RUS", years=(2000, 2016)).periods
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"null", b'"abc"', b"[1e999]", b"[true, 17]", b"[99999]", b"{}", b"[]", b"[17, 5, 10]",
+     b"[5, 5, 17]", b"[0, 17]", b"[-3, 17]", b"[5.5, 17]", b"[5]", b"\xff\xfe", b"[" * 50_000],
+)
+def test_a_corrupt_change_point_cache_is_rebuilt(periods_reference, content):
+    from allyscope.assessment import assess
+
+    assess("IRN", "RUS", years=(2000, 2016))
+    files = list((cache_dir() / "derived" / "changepoints").glob("*.json"))
+    assert files
+    for f in files:
+        f.write_bytes(content)
+    assert assess("IRN", "RUS", years=(2000, 2016)).periods == periods_reference
+    assert all(json.loads(f.read_text())[-1] == 17 for f in files)  # rebuilt

@@ -40,8 +40,18 @@ def _pelt(m: np.ndarray) -> list[int]:
         m.astype(np.float64).round(9).tobytes() + f"{m.shape}|rbf|{MIN_SIZE}|{PENALTY}".encode()
     ).hexdigest()[:24]
     path = cache_dir() / "derived" / "changepoints" / f"{key}.json"
-    with contextlib.suppress(OSError, ValueError):
-        return [int(i) for i in json.loads(path.read_text())]
+    with contextlib.suppress(OSError, ValueError, RecursionError):
+        cached = json.loads(path.read_bytes().decode("utf-8"))
+        # trusted only as ruptures gives it: increasing ints that end at the signal's length
+        n = len(m)
+        if (
+            isinstance(cached, list)
+            and cached
+            and all(type(i) is int and 0 < i <= n for i in cached)
+            and cached == sorted(set(cached))
+            and cached[-1] == n
+        ):
+            return cached
     import ruptures as rpt
 
     bkps = [int(i) for i in rpt.Pelt(model="rbf", min_size=MIN_SIZE).fit(m).predict(pen=PENALTY)]

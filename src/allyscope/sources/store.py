@@ -63,18 +63,26 @@ class Located:
 
 
 def current_record(name: str) -> dict[str, str] | None:
-    """The cache record of dataset ``name`` (None if never updated)."""
+    """The cache record of dataset ``name`` (None if never updated).
+
+    A record that cannot be read or does not have the form ``update`` writes (a JSON
+    object whose ``path``, ``sha256`` and ``version`` are strings) is an error that says
+    how to repair it: it is never used, and the snapshot is not used silently instead.
+    """
     rec = cache_dir() / name / "current.json"
     if not rec.is_file():
         return None
+    fix = f"delete it, or run `allyscope data update {name}` or `allyscope data reset {name}`"
     try:
-        data = json.loads(rec.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) and "path" in data else None
-    except (OSError, json.JSONDecodeError) as exc:
+        data = json.loads(rec.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise DataError(f"cache record {rec} is corrupt ({type(exc).__name__}: {exc}); {fix}") from None
+    fields = ("path", "sha256", "version")
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) and data[k] for k in fields):
         raise DataError(
-            f"cache record {rec} is corrupt ({exc}); delete it or run "
-            f"`allyscope data update {name}`"
-        ) from exc
+            f"cache record {rec} is corrupt (it needs the strings {', '.join(fields)}); {fix}"
+        )
+    return data
 
 
 def locate(name: str, verify: bool = True) -> Located:
