@@ -40,15 +40,21 @@ class Run:
 
 def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str) -> Run:
     """Run ``allyscope ARGS`` in this process (as the console script does) and capture it."""
+    import signal
+
     from allyscope.cli import main
 
     monkeypatch.setattr(sys, "argv", ["allyscope", *args])
     monkeypatch.delenv("ALLYSCOPE_DEBUG", raising=False)
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
     code = 0
     try:
         main()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        for s, h in handlers.items():
+            signal.signal(s, h)
     out, err = capsys.readouterr()
     return Run(code, out, err)
 

@@ -154,3 +154,135 @@ def test_a_corrupt_change_point_cache_is_rebuilt(periods_reference, content):
         f.write_bytes(content)
     assert assess("IRN", "RUS", years=(2000, 2016)).periods == periods_reference
     assert all(json.loads(f.read_text())[-1] == 17 for f in files)  # rebuilt
+
+
+# ---------------------------------------------------------------- output files
+
+
+def _panel(monkeypatch, capsys, out, *extra):
+    from _hostile import cli
+
+    return cli(monkeypatch, capsys, "panel", "--years", "2010", "--dyads", "IRN-RUS",
+               "--variables", "atop", "--output", str(out), *extra)
+
+
+def test_sigterm_during_a_dta_write_leaves_no_partial_file(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "big.dta"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "allyscope", "panel", "--years", "1816-2014",
+         "--variables", "atop,nmc", "--output", str(out)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob("*.part")) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert list(tmp_path.glob("*.part")), "the write did not start"
+    proc.send_signal(signal.SIGTERM)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert "stopped by SIGTERM" in err and "Traceback" not in err
+    assert not out.exists()
+    no_partial_files(tmp_path)
+
+
+def test_a_failed_sidecar_replaces_neither_file(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "p.csv"
+    out.write_text("old table\n")
+    (tmp_path / "p.csv.json").mkdir()  # the sidecar cannot be written
+    r = _panel(monkeypatch, capsys, out)
+    r.ok_or_clean_error()
+    assert r.code == 6 and out.read_text() == "old table\n"
+    no_partial_files(tmp_path)
+
+
+def test_a_sidecar_rename_that_fails_puts_the_table_back(tmp_path, monkeypatch):
+    import os
+
+    from allyscope import fileio
+    from allyscope.errors import OutputError
+
+    table, side = tmp_path / "p.csv", tmp_path / "p.csv.json"
+    table.write_text("old table\n")
+    side.write_text("old sidecar\n")
+    real = os.replace
+
+    def failing(src, dst):
+        if str(dst) == str(side):
+            raise OSError(5, "Input/output error")
+        return real(src, dst)
+
+    monkeypatch.setattr(fileio.os, "replace", failing)
+    with pytest.raises(OutputError), fileio.atomic_paths(table, side) as (t, s):
+        t.write_text("new table\n")
+        s.write_text("new sidecar\n")
+    assert table.read_text() == "old table\n" and side.read_text() == "old sidecar\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.csv", "p.csv.json"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002, 0o027])
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".dta"])
+def test_new_outputs_follow_the_umask(tmp_path, monkeypatch, capsys, umask, suffix):
+    import os
+    import stat
+
+    out = tmp_path / f"p{suffix}"
+    old = os.umask(umask)
+    try:
+        r = _panel(monkeypatch, capsys, out)
+    finally:
+        os.umask(old)
+    assert r.code == 0, r.err
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("mode", [0o640, 0o644, 0o600, 0o664])
+def test_an_overwritten_output_keeps_its_mode(tmp_path, monkeypatch, capsys, mode):
+    import os
+    import stat
+
+    out = tmp_path / "p.parquet"
+    out.write_bytes(b"old")
+    os.chmod(out, mode)
+    r = _panel(monkeypatch, capsys, out)
+    assert r.code == 0, r.err
+    assert stat.S_IMODE(out.stat().st_mode) == mode and out.read_bytes()[:4] == b"PAR1"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("x" * 300 + ".csv", 6),  # was an internal error (exit 70)
+        ("é" * 130 + ".csv", 6),  # 260 bytes in UTF-8
+        ("x" * 245 + ".csv", 0),  # a legal name (its sidecar too): the temporary names must fit
+        ("nofolder/p.csv", 6),
+        ("p.xlsx", 2),
+        ("p", 2),
+        (".", 2),
+    ],
+)
+def test_output_names(tmp_path, monkeypatch, capsys, name, code):
+    r = _panel(monkeypatch, capsys, tmp_path / name)
+    r.ok_or_clean_error()
+    assert r.code == code, r.err
+    no_partial_files(tmp_path)
+
+
+def test_report_and_exports_follow_the_umask(tmp_path, monkeypatch, capsys):
+    import os
+    import stat
+
+    from _hostile import cli
+
+    old = os.umask(0o022)
+    try:
+        r = cli(monkeypatch, capsys, "report", "IRN", "RUS", "--years", "2012-2014", "-o",
+                str(tmp_path / "r.html"))
+    finally:
+        os.umask(old)
+    assert r.code == 0, r.err
+    assert stat.S_IMODE((tmp_path / "r.html").stat().st_mode) == 0o644

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from allyscope.errors import InvalidInputError, OutputError
-from allyscope.fileio import atomic_path, write_text_atomic
+from allyscope.fileio import atomic_path, atomic_paths
 from allyscope.jsonout import dumps
 
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".dta": "stata"}
@@ -46,10 +46,10 @@ def write_table(
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"allyscope": meta})
         with atomic_path(path) as tmp:
             pq.write_table(table, tmp, compression="zstd")
-    elif fmt == "csv":
-        with atomic_path(path) as tmp:
+    elif fmt == "csv":  # the table and its sidecar: both or neither
+        with atomic_paths(path, path.with_name(path.name + ".json")) as (tmp, side):
             df.write_csv(tmp, null_value="")
-        write_text_atomic(path.with_name(path.name + ".json"), meta + "\n")
+            side.write_text(meta + "\n", encoding="utf-8")
     else:
         _write_stata(df, path, labels or {}, metadata or {})
     return path
