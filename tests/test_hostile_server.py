@@ -224,3 +224,38 @@ def test_a_failed_computation_is_not_cached(client):
         r = client.get("/api/assess", params={"a": "IRN", "b": "Narnia"})
         assert r.status_code == 400 and "unknown state" in r.json()["error"]
     assert not client.app.state.heavy.cached(("_assess", "IRN", "Narnia", None, "USA"))
+
+
+# ---------------------------------------------------------------- start-up
+
+
+def test_a_port_in_use_is_its_own_exit_code():
+    from _hostile import cli_bounded
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        r = cli_bounded("serve", "--port", str(port))
+    r.ok_or_clean_error()
+    assert r.code == 8, (r.code, r.err)  # was 3, the code of "no data"
+    assert "in use" in r.err and "--port" in r.err
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["--host", "999.1.1.1"], 8),
+        (["--host", "no-such-host.invalid"], 8),
+        (["--host", "192.0.2.1"], 8),  # an address of another machine (TEST-NET): not bindable
+        (["--port", "0"], 2),
+        (["--port", "70000"], 2),
+        (["--port", "-1"], 2),
+    ],
+)
+def test_serve_start_up_failures(args, code):
+    from _hostile import cli_bounded
+
+    r = cli_bounded("serve", *args)
+    r.ok_or_clean_error()
+    assert r.code == code, (r.code, r.err)

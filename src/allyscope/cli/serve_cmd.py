@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 from typing import Annotated
 
 import typer
 
-from allyscope.errors import InvalidInputError
+from allyscope.errors import InvalidInputError, ServeError
 
 
 def serve(
@@ -37,5 +39,28 @@ def serve(
 
     from allyscope.presentation.webapp import create_app
 
+    sock = _listen(host, port)
     typer.echo(f"allyscope dashboard on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(create_app(allowed_hosts=allowed), host=host, port=port, log_level="warning")
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(allowed_hosts=allowed), log_level="warning")
+    )
+    server.run(sockets=[sock])
+    if not server.started:  # uvicorn itself would exit 3, the code of "no data"
+        raise ServeError(f"the dashboard server could not start on {host}:{port}")
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host:port`` (uvicorn listens on it); a clear error if it cannot be."""
+    try:
+        family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(addr)
+    except OSError as exc:
+        hint = (
+            "choose another --port or stop the program that uses it"
+            if exc.errno == errno.EADDRINUSE
+            else "check --host (an address of this machine) and --port"
+        )
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; {hint}") from None
+    return sock
