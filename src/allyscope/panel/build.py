@@ -67,13 +67,13 @@ def parse_years(years: YearsArg, default: tuple[int, int] | None = None) -> list
     return sorted(set(out))
 
 
-_YEAR_PART = re.compile(r"^\s*(\d{4})\s*(?:[-–:]\s*(\d{4}))?\s*$")
+_YEAR_PART = re.compile(r"\s*([0-9]{4})\s*(?:[-–:]\s*([0-9]{4}))?\s*")  # ASCII digits
 
 
 def _parse_year_text(text: str) -> list[int]:
     out: list[int] = []
     for part in text.split(","):
-        m = _YEAR_PART.match(part)
+        m = _YEAR_PART.fullmatch(part)
         if not m:
             raise InvalidInputError(
                 f"cannot read years {text!r}: use a year (2011), a range (1816-2014) "
