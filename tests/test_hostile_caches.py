@@ -286,3 +286,77 @@ def test_report_and_exports_follow_the_umask(tmp_path, monkeypatch, capsys):
         os.umask(old)
     assert r.code == 0, r.err
     assert stat.S_IMODE((tmp_path / "r.html").stat().st_mode) == 0o644
+
+
+# ---------------------------------------------------------------- embedding cache
+
+
+class _FakeModel:
+    def passage(self, texts):
+        import numpy as np
+
+        rng = np.random.default_rng(abs(hash(tuple(texts))) % 2**32)
+        v = rng.normal(size=(len(texts), 384)).astype("float32")
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    query = passage
+
+
+def _cached_keys(path: Path) -> list[str]:
+    return pl.read_parquet(path)["key"].to_list()
+
+
+@pytest.fixture
+def fake_model(monkeypatch):
+    from allyscope.documents import embeddings
+
+    monkeypatch.setattr(embeddings, "_model", lambda: _FakeModel())
+
+
+def test_two_reads_keep_each_others_embeddings(tmp_path, fake_model):
+    from allyscope.documents.embeddings import EmbeddingStore, text_key
+
+    path = tmp_path / "emb.parquet"
+    a, b = EmbeddingStore(path), EmbeddingStore(path)  # both start from the same file
+    a.embed(["text read by a"])
+    b.embed(["text read by b"])
+    a.save()
+    b.save()  # wrote its own entries over a's (last writer won)
+    keys = set(_cached_keys(path))
+    assert {text_key("text read by a"), text_key("text read by b")} <= keys
+
+
+def test_concurrent_saves_lose_nothing(tmp_path, fake_model):
+    import threading
+
+    from allyscope.documents.embeddings import EmbeddingStore, text_key
+
+    path = tmp_path / "emb.parquet"
+    texts = [[f"thread {i} text {j}" for j in range(5)] for i in range(8)]
+    stores = [EmbeddingStore(path) for _ in texts]
+    barrier = threading.Barrier(len(stores))
+
+    def work(store, mine):
+        store.embed(mine)
+        barrier.wait()
+        store.save()
+
+    threads = [threading.Thread(target=work, args=(s, t)) for s, t in zip(stores, texts, strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert {text_key(x) for t in texts for x in t} <= set(_cached_keys(path))
+    no_partial_files(tmp_path)
+
+
+@pytest.mark.parametrize("content", [b"", b"PAR1garbage", b"\x00" * 100])
+def test_a_corrupt_embedding_cache_is_rebuilt(tmp_path, fake_model, content):
+    from allyscope.documents.embeddings import EmbeddingStore
+
+    path = tmp_path / "emb.parquet"
+    path.write_bytes(content)
+    s = EmbeddingStore(path)
+    s.embed(["a text"])
+    s.save()
+    assert len(_cached_keys(path)) == 1
