@@ -360,3 +360,34 @@ def test_a_corrupt_embedding_cache_is_rebuilt(tmp_path, fake_model, content):
     s.embed(["a text"])
     s.save()
     assert len(_cached_keys(path)) == 1
+
+
+# ---------------------------------------------------------------- DuckDB spill folder
+
+
+def test_duckdb_spills_to_a_private_folder():
+    import os
+    import stat
+    import tempfile
+
+    from allyscope.events.engines import DuckDBEngine
+
+    con = DuckDBEngine(threads=1).con
+    spill = Path(con.execute("SELECT current_setting('temp_directory')").fetchone()[0])
+    assert spill != Path(tempfile.gettempdir()) / "allyscope-duckdb"  # was shared by every user
+    st = spill.stat()
+    assert st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) == 0o700
+    assert not spill.is_symlink()
+
+
+def test_a_planted_shared_spill_folder_is_not_used(tmp_path, monkeypatch):
+    import tempfile
+
+    from allyscope.events import engines
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(engines, "_SPILL", None)
+    (tmp_path / "allyscope-duckdb").symlink_to(tmp_path / "elsewhere")  # planted by someone
+    con = engines.DuckDBEngine(threads=1).con
+    spill = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
+    assert Path(spill).parent == tmp_path and Path(spill).name != "allyscope-duckdb"

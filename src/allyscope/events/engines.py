@@ -8,8 +8,10 @@ The query itself is the same text for all three; so is everything done with its 
 
 from __future__ import annotations
 
+import atexit
 import glob
 import os
+import shutil
 import tempfile
 import threading
 import warnings
@@ -80,13 +82,29 @@ _SHARED: Any = None
 _SHARED_LOCK = threading.Lock()
 
 
+_SPILL: Path | None = None
+
+
+def spill_directory() -> Path:
+    """This process's private folder for DuckDB's spill files (mode 0700, made by mkdtemp
+    in the system temp folder, removed at exit). A fixed shared path such as
+    ``/tmp/allyscope-duckdb`` let another user read the spilled event rows, or plant a
+    symlink there before the first run."""
+    global _SPILL
+    with _SHARED_LOCK:
+        if _SPILL is None or not _SPILL.is_dir():
+            _SPILL = Path(tempfile.mkdtemp(prefix="allyscope-duckdb-"))
+            atexit.register(shutil.rmtree, _SPILL, True)
+        return _SPILL
+
+
 def _new_database() -> Any:
-    """An in-memory DuckDB database that spills to the system temp folder (out-of-core
+    """An in-memory DuckDB database that spills to a private temp folder (out-of-core
     aggregation), not the working folder."""
     import duckdb
 
     con = duckdb.connect()
-    spill = Path(tempfile.gettempdir()) / "allyscope-duckdb"
+    spill = spill_directory()
     con.execute(f"SET temp_directory = '{str(spill).replace(chr(39), chr(39) * 2)}'")
     return con
 
