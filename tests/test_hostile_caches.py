@@ -391,3 +391,16 @@ def test_a_planted_shared_spill_folder_is_not_used(tmp_path, monkeypatch):
     con = engines.DuckDBEngine(threads=1).con
     spill = con.execute("SELECT current_setting('temp_directory')").fetchone()[0]
     assert Path(spill).parent == tmp_path and Path(spill).name != "allyscope-duckdb"
+
+
+def test_the_shared_database_starts(monkeypatch):
+    # _shared_database holds its lock while it makes the database and its spill folder
+    import threading
+
+    from allyscope.events import engines
+
+    monkeypatch.setattr(engines, "_SHARED", None)
+    t = threading.Thread(target=lambda: engines.DuckDBEngine().con.execute("SELECT 1"), daemon=True)
+    t.start()
+    t.join(timeout=30)
+    assert not t.is_alive(), "DuckDBEngine() deadlocked"

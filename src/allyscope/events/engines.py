@@ -83,6 +83,7 @@ _SHARED_LOCK = threading.Lock()
 
 
 _SPILL: Path | None = None
+_SPILL_LOCK = threading.Lock()  # not _SHARED_LOCK: _shared_database holds it when calling here
 
 
 def spill_directory() -> Path:
@@ -91,7 +92,7 @@ def spill_directory() -> Path:
     ``/tmp/allyscope-duckdb`` let another user read the spilled event rows, or plant a
     symlink there before the first run."""
     global _SPILL
-    with _SHARED_LOCK:
+    with _SPILL_LOCK:
         if _SPILL is None or not _SPILL.is_dir():
             _SPILL = Path(tempfile.mkdtemp(prefix="allyscope-duckdb-"))
             atexit.register(shutil.rmtree, _SPILL, True)
