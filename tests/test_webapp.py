@@ -22,8 +22,8 @@ ARTEFACTS = Path(__file__).parent / "artefacts"
 def client(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ALLYSCOPE_CACHE", str(tmp_path_factory.mktemp("cache")))
-        webapp._assess.cache_clear()
-        yield TestClient(webapp.create_app())
+        with TestClient(webapp.create_app(), base_url="http://127.0.0.1") as c:
+            yield c
 
 
 def test_states_and_openapi(client):
@@ -43,11 +43,12 @@ def test_assess_matches_the_contract_and_is_cached(client):
     assert r.status_code == 200
     d = r.json()
     assert d["dyad"]["a"]["iso3"] == "IRN" and [y["year"] for y in d["by_year"]][-1] == 2025
-    hits = webapp._assess.cache_info().hits
+    heavy = client.app.state.heavy
+    hits = heavy.hits
     assert (
         client.get("/api/assess", params={"a": "IRN", "b": "RUS", "years": "2015-2025"}).json() == d
     )
-    assert webapp._assess.cache_info().hits == hits + 1
+    assert heavy.hits == hits + 1
 
 
 @pytest.mark.parametrize(

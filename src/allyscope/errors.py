@@ -60,3 +60,9 @@ class OutputError(AllyscopeError, OSError):
     """An output file could not be written."""
 
     exit_code = 6
+
+
+class ServeError(AllyscopeError):
+    """The dashboard server could not start (the address is taken, or cannot be bound)."""
+
+    exit_code = 8

@@ -7,6 +7,7 @@ it sits at the bottom of the package beside ``errors`` and ``fileio``.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Any
 
 from allyscope.errors import InvalidInputError
@@ -18,20 +19,24 @@ def default_years() -> tuple[int, int]:
     return last - 33, last
 
 
+#: A year or a range of years: four ASCII digits each ("2000-" or "-5" are not years).
+_YEARS = re.compile(r"\s*([0-9]{4})\s*(?:[-–]\s*([0-9]{4})\s*)?")
+
+
 def parse_year_range(years: Any) -> tuple[int, int]:
     if years is None:
         return default_years()
+    if isinstance(years, bool):
+        raise InvalidInputError(f"years must be a year or a (first, last) pair, not {years!r}")
     if isinstance(years, int):
         years = (years, years)
     if isinstance(years, str):
-        parts = years.replace("–", "-").split("-")
-        try:
-            nums = [int(p) for p in parts if p.strip()]
-        except ValueError:
-            nums = []
-        if len(nums) not in (1, 2):
-            raise InvalidInputError(f"years {years!r} is not a year or a range like 1992-2025")
-        years = (nums[0], nums[-1])
+        m = _YEARS.fullmatch(years)
+        if m is None:
+            raise InvalidInputError(
+                f"years {years[:40]!r} is not a year or a range like 1992-2025"
+            )
+        years = (int(m[1]), int(m[2] or m[1]))
     try:
         first, last = (int(y) for y in years)
     except (TypeError, ValueError) as exc:

@@ -33,6 +33,7 @@ def rank(state: str | int | None, year: int, third: str | int | None = THIRD) ->
     first, last = parse_year_range(year)
     if first != last:
         raise InvalidInputError("rank takes one year, e.g. --year 2023")
+    year = first  # "2023" and 2023 alike
     th = load_calibration()
     third_cow = resolve(third).cow if third is not None else None
     if state is None:

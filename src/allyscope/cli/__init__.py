@@ -52,12 +52,33 @@ app.add_typer(data_cmd.app, name="data", help=data_cmd.__doc__)
 app.add_typer(events_cmd.app, name="events", help=events_cmd.__doc__)
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised where the program is, so that its cleanup runs (partial
+    output files are removed) instead of the process vanishing mid-write."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
+
+
 def main() -> None:
     """Console entry point."""
+    import signal
+
     from allyscope.errors import AllyscopeError
 
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+        if sig is not None:
+            signal.signal(sig, _terminate)
     try:
         app(standalone_mode=True)
+    except Terminated as exc:
+        print(f"allyscope: stopped by {signal.Signals(exc.signum).name}", file=sys.stderr)
+        sys.exit(128 + exc.signum)
     except AllyscopeError as exc:
         if os.environ.get("ALLYSCOPE_DEBUG"):
             raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from allyscope.cli.render import check_format, print_json, print_view
+from allyscope.errors import InvalidInputError
 
 FORMATS = ("text", "json", "markdown")
 
@@ -38,6 +39,8 @@ def rank(
 ) -> None:
     """List STATE's partners in a year by relationship type, then score."""
     f = check_format(fmt, ("text", "json", "csv"))
+    if top < 0:
+        raise InvalidInputError(f"--top {top}: give 0 (all partners) or a positive number")
     from allyscope.assessment import rank as run
 
     r = run(state, year)

@@ -77,6 +77,18 @@ def _strings(node: Any, source: str, what: str) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def _scalar(node: Any, key: str, source: str, what: str) -> str:
+    """``node[key]`` as text ("" if absent); a list or mapping there is an error."""
+    v = node.get(key)
+    if v is None:
+        return ""
+    if isinstance(v, bool) or not isinstance(v, str | int | float):
+        from allyscope.yamlin import kind
+
+        raise _fail(source, node, f"{what} must be a single value, not {kind(v)}")
+    return str(v).strip()
+
+
 def parse_codebook(data: Any, source: str) -> Codebook:
     """Check and build a :class:`Codebook` from parsed YAML."""
     if not isinstance(data, dict) or not isinstance(data.get("families"), dict):
@@ -97,20 +109,25 @@ def parse_codebook(data: Any, source: str) -> Codebook:
                 CodeValue(
                     fname,
                     str(vname),
-                    str(vnode.get("description", "")).strip(),
+                    _scalar(vnode, "description", source, f"{fname}.{vname}.description"),
                     _strings(vnode.get("keywords"), source, f"{fname}.{vname}.keywords"),
                     phrases,
                 )
             )
-        fallback = str(fnode.get("fallback", ""))
+        fallback = _scalar(fnode, "fallback", source, f"{fname}.fallback")
         if fallback not in {v.name for v in values}:
             raise _fail(
                 source, fnode, f"family {fname!r}: fallback {fallback!r} is not one of its values"
             )
         families.append(
-            Family(fname, str(fnode.get("description", "")).strip(), fallback, tuple(values))
+            Family(
+                fname,
+                _scalar(fnode, "description", source, f"{fname}.description"),
+                fallback,
+                tuple(values),
+            )
         )
-    return Codebook(str(data.get("version", "")), tuple(families), source)
+    return Codebook(_scalar(data, "version", source, "version"), tuple(families), source)
 
 
 def load_codebook(path: str | Path | None = None) -> Codebook:
@@ -122,15 +139,24 @@ def load_codebook(path: str | Path | None = None) -> Codebook:
         raise InvalidInputError(
             f"codebook {p} does not exist; give a YAML file like the shipped codebook.yaml"
         )
-    return _parse_file(p.read_text(encoding="utf-8"), str(p))
+    from allyscope.yamlin import NotUTF8Error, read_text
+
+    try:
+        body = read_text(p)
+    except NotUTF8Error as exc:
+        raise InvalidInputError(f"codebook {p}:{exc.line}: {exc}") from None
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read codebook {p}: {exc.strerror or exc}") from None
+    return _parse_file(body, str(p))
 
 
 def _parse_file(text: str, source: str) -> Codebook:
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
+    from allyscope.yamlin import load_yaml
+
     try:
-        data = YAML(typ="rt").load(text)
+        data = load_yaml(text)
     except YAMLError as exc:
         raise InvalidInputError(
             f"codebook {source} is not valid YAML: {exc}".replace("\n", " ")

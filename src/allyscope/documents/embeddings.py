@@ -69,15 +69,8 @@ class EmbeddingStore:
     def __init__(self, path: Path | None = None, use_disk: bool = True):
         self.path = path or _cache_file()
         self.use_disk = use_disk
-        self._vectors: dict[str, np.ndarray] = {}
+        self._vectors: dict[str, np.ndarray] = _read_cache(self.path) if use_disk else {}
         self._new: dict[str, np.ndarray] = {}
-        if use_disk and self.path.is_file():
-            try:
-                table = pl.read_parquet(self.path)
-                mat = np.asarray(table["vec"].to_list(), dtype=np.float32)
-                self._vectors = dict(zip(table["key"].to_list(), mat, strict=True))
-            except Exception:  # a corrupt cache is rebuilt, never trusted
-                self._vectors = {}
 
     def embed(
         self,
@@ -137,14 +130,41 @@ class EmbeddingStore:
             self._vectors[k] = v
 
     def save(self) -> None:
-        """Write the cache (old and new vectors) atomically; a no-op if nothing is new."""
+        """Add the new vectors to the cache file; a no-op if nothing is new.
+
+        Under a lock file, the vectors on disk now (another process may have saved since
+        this store read them) and this store's are merged and written atomically, so
+        concurrent reads keep each other's entries (the last writer won before). If the
+        lock is not had within a minute, the vectors stay in memory only.
+        """
         if not (self.use_disk and self._new):
             return
-        keys = list(self._vectors)
-        table = pl.DataFrame(
-            {"key": keys, "vec": [self._vectors[k].tolist() for k in keys]},
-            schema={"key": pl.String, "vec": pl.Array(pl.Float32, DIM)},
-        )
+        from filelock import FileLock, Timeout
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, lambda p: table.write_parquet(p, compression="zstd"))
+        try:
+            with FileLock(f"{self.path}.lock", timeout=60):
+                merged = _read_cache(self.path)
+                merged.update(self._vectors)
+                keys = list(merged)
+                table = pl.DataFrame(
+                    {"key": keys, "vec": np.stack([merged[k] for k in keys])},
+                    schema={"key": pl.String, "vec": pl.Array(pl.Float32, DIM)},
+                )
+                write_atomic(self.path, lambda p: table.write_parquet(p, compression="zstd"))
+        except Timeout:
+            return
+        self._vectors = merged
         self._new.clear()
+
+
+def _read_cache(path: Path) -> dict[str, np.ndarray]:
+    """The vectors in the cache file (none if it is missing or cannot be trusted)."""
+    if not path.is_file():
+        return {}
+    try:
+        table = pl.read_parquet(path)
+        mat = np.asarray(table["vec"].to_list(), dtype=np.float32).reshape(table.height, DIM)
+        return dict(zip(table["key"].to_list(), mat, strict=True))
+    except Exception:  # a corrupt cache is rebuilt, never trusted
+        return {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,13 @@ SUPPORTED = {
 }
 MAX_BYTES = 64 * 1024 * 1024
 MIN_TEXT_CHARS = 20
+#: Text extracted from one document, at most (about 2,500 pages; split longer ones).
+MAX_TEXT_CHARS = 5_000_000
+#: A .docx (a zip) unpacked, at most: all its parts, and its XML parts (what is parsed).
+MAX_DOCX_UNPACKED = 256 * 1024 * 1024
+MAX_DOCX_XML = 16 * 1024 * 1024
+#: Pages of a PDF read, at most.
+MAX_PDF_PAGES = 5_000
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,30 @@ class UnreadableFile(Exception):
     """Raised by a reader; becomes a :class:`Skipped` record (never reaches the user)."""
 
 
+def _too_much_text(n: int) -> UnreadableFile:
+    return UnreadableFile(
+        f"more than {MAX_TEXT_CHARS:,} characters of text (at least {n:,}); split the document"
+    )
+
+
+class _TextBudget:
+    """Collects the text blocks of one document; refuses more than ``MAX_TEXT_CHARS``."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.n = 0
+
+    def add(self, block: str) -> None:
+        if block:
+            self.parts.append(block)
+            self.n += len(block)
+            if self.n > MAX_TEXT_CHARS:
+                raise _too_much_text(self.n)
+
+    def join(self) -> str:
+        return "\n\n".join(self.parts)
+
+
 def document_from_text(
     text: str, name: str = "<text>", fmt: str = "text", path: str = ""
 ) -> Document:
@@ -95,10 +127,35 @@ def _decode(data: bytes) -> str:
     return str(best)
 
 
+#: Elements nested deeper than this are refused: the HTML parser's time grows with the
+#: square of the depth (200,000 nested divs took 98 s); browsers stop at a few hundred.
+MAX_HTML_DEPTH = 5_000
+# start and end tags, less void elements and those whose end tag is usually left out
+_TAG = re.compile(
+    r"<(/?)(?!(?:area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr|p|li|"
+    r"dd|dt|td|th|tr|option)[\s/>])[a-z]",
+    re.IGNORECASE,
+)
+
+
+def _nesting_depth(html: str) -> int:
+    """How deep the tags of ``html`` nest at most (counted from its tags, before parsing)."""
+    depth = top = 0
+    for slash in _TAG.findall(html):
+        depth += -1 if slash else 1
+        top = max(top, depth)
+    return top
+
+
 def _read_html(data: bytes) -> str:
     from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-    tree = HTMLParser(_decode(data))
+    html = _decode(data)
+    if _nesting_depth(html) > MAX_HTML_DEPTH:
+        raise UnreadableFile(
+            f"HTML elements nested more than {MAX_HTML_DEPTH:,} deep; not a page to read"
+        )
+    tree = HTMLParser(html)
     for node in tree.css("script, style, noscript, nav, header, footer, aside, form"):
         node.decompose()
     body = tree.body or tree.root
@@ -118,38 +175,74 @@ def _read_pdf(data: bytes) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    text = _TextBudget()
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableFile("encrypted PDF; save an unencrypted copy (e.g. qpdf --decrypt)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        n_pages = len(reader.pages)
+        if n_pages > MAX_PDF_PAGES:
+            raise UnreadableFile(
+                f"PDF has {n_pages:,} pages, above the {MAX_PDF_PAGES:,}-page limit; split it"
+            )
+        for page in reader.pages:
+            text.add((page.extract_text() or "").strip())
     except PdfReadError as exc:
         raise UnreadableFile(f"not a readable PDF ({exc})") from None
-    text = "\n\n".join(p.strip() for p in pages if p.strip())
-    if len(text) < MIN_TEXT_CHARS and pages:
+    if text.n < MIN_TEXT_CHARS and n_pages:
         raise UnreadableFile(
-            f"PDF has no text layer ({len(pages)} page(s), image-only); run OCR first "
+            f"PDF has no text layer ({n_pages} page(s), image-only); run OCR first "
             "(e.g. ocrmypdf) and read the result"
         )
-    return text
+    return text.join()
+
+
+def _check_docx_size(data: bytes) -> None:
+    """Refuse a .docx whose parts unpack past the limits, before anything is unpacked.
+
+    The sizes are those the zip declares: :mod:`zipfile` never inflates a member past its
+    declared size (a member that lies fails its CRC check and the file is skipped).
+    """
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+    total = sum(i.file_size for i in infos)
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+    if xml > MAX_DOCX_XML or total > MAX_DOCX_UNPACKED:
+        what, size, limit = (
+            ("XML", xml, MAX_DOCX_XML) if xml > MAX_DOCX_XML else ("parts", total, MAX_DOCX_UNPACKED)
+        )
+        raise UnreadableFile(
+            f".docx unpacks to {size / 2**20:,.0f} MiB of {what} from {len(data) / 2**20:.1f} MiB "
+            f"on disk, above the {limit // 2**20} MiB limit (a decompression bomb, or split it)"
+        )
 
 
 def _read_docx(data: bytes) -> str:
     import zipfile
+    import zlib
 
     from docx import Document as DocxDocument
+    from docx.exceptions import PythonDocxError
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import LxmlError
 
+    text = _TextBudget()
     try:
+        _check_docx_size(data)
         doc = DocxDocument(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        for p in doc.paragraphs:
+            text.add(p.text.strip())
+        for table in doc.tables:
+            for row in table.rows:
+                cells = [c.text.strip() for c in row.cells if c.text.strip()]
+                text.add(" | ".join(cells))
+    except LxmlError as exc:  # bad namespace, entity expansion, a huge text node, bad XML
+        raise UnreadableFile(f"not a readable .docx file (its XML: {exc})") from None
+    except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, OpcError, PythonDocxError) as exc:
         raise UnreadableFile(f"not a readable .docx file ({exc})") from None
-    parts = [p.text.strip() for p in doc.paragraphs if p.text.strip()]
-    for table in doc.tables:
-        for row in table.rows:
-            cells = [c.text.strip() for c in row.cells if c.text.strip()]
-            if cells:
-                parts.append(" | ".join(cells))
-    return "\n\n".join(parts)
+    return text.join()
 
 
 def read_file(path: Path) -> Document:
@@ -171,14 +264,17 @@ def read_file(path: Path) -> Document:
         raise UnreadableFile(f"cannot read file ({exc.strerror or exc})") from None
     if not data.strip():
         raise UnreadableFile("empty file")
-    if fmt == "html":
-        text = _read_html(data)
-    elif fmt == "pdf":
-        text = _read_pdf(data)
-    elif fmt == "docx":
-        text = _read_docx(data)
-    else:
-        text = _decode(data)
+    reader = {"html": _read_html, "pdf": _read_pdf, "docx": _read_docx}.get(fmt, _decode)
+    try:
+        text = reader(data)
+    except UnreadableFile:
+        raise
+    except (RecursionError, MemoryError) as exc:
+        raise UnreadableFile(f"too complex to read ({type(exc).__name__})") from None
+    except Exception as exc:  # a parser's own error on a malformed file: skip this file only
+        raise UnreadableFile(f"not a readable {fmt} file ({type(exc).__name__}: {exc})") from None
+    if len(text) > MAX_TEXT_CHARS:
+        raise _too_much_text(len(text))
     if len(text.strip()) < MIN_TEXT_CHARS:
         raise UnreadableFile(f"no text to read (fewer than {MIN_TEXT_CHARS} characters)")
     digest = hashlib.sha256(data).hexdigest()[:12]

@@ -214,6 +214,26 @@ def read(
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    if isinstance(paths, bytes | dict) or not isinstance(paths, Iterable):
+        raise InvalidInputError(
+            f"paths must be a file or folder name or a list of them, not {type(paths).__name__}"
+        )
+    paths = list(paths)
+    bad = [p for p in paths if not isinstance(p, str | os.PathLike)]
+    if bad:
+        raise InvalidInputError(f"paths must be file or folder names, not {bad[0]!r}")
+    if not isinstance(check_claims, bool):
+        raise InvalidInputError(f"check_claims must be True or False, not {check_claims!r}")
+    if method not in ("embedding", "lexicon"):
+        raise InvalidInputError(f"method must be 'embedding' or 'lexicon', not {method!r}")
+    if (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, int | float)
+        or not 0 <= tolerance < 1
+    ):
+        raise InvalidInputError(f"tolerance must be a number from 0 to 1 (e.g. 0.1), not {tolerance!r}")
+    if codebook is not None and not isinstance(codebook, str | os.PathLike):
+        raise InvalidInputError(f"codebook must be a file name, not {codebook!r}")
     files, skipped = expand_paths(paths)
     docs: list[Document] = []
     for item in iter_documents(files):

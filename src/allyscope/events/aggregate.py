@@ -165,31 +165,42 @@ class EventAggregate:
 
 
 def expand_paths(source: str | Path | Sequence[str | Path]) -> list[str]:
-    """Files of a path, a glob or a list of them (remote URIs are passed on unexpanded)."""
+    """Files of a path, a glob or a list of them (remote URIs are passed on unexpanded).
+
+    A path that names an existing file is that file, whatever characters its name holds
+    (``it's[1].tab``, ``a*.tab``); only a path that names nothing is read as a glob. Each
+    file is listed once, in the order first named; the engines read the list literally.
+    """
     items = [source] if isinstance(source, str | Path) else list(source)
     if not items:
         raise InvalidInputError("no input given: pass a file, a folder, a glob or --sample")
     out: list[str] = []
+    seen: set[str] = set()
     for item in items:
         s = str(item)
         if is_remote(s):
-            out.append(s)
-            continue
-        p = Path(s).expanduser()
-        if p.is_dir():
-            hits = sorted(
-                str(f)
-                for f in p.iterdir()
-                if f.is_file() and not f.name.startswith(".") and not f.name.endswith(".json")
-            )
-        elif any(ch in s for ch in "*?["):
-            hits = sorted(glob.glob(str(p), recursive=True))
-            hits = [h for h in hits if Path(h).is_file()]
+            hits = [s]
         else:
-            hits = [str(p)] if p.is_file() else []
+            p = Path(s).expanduser()
+            if p.is_dir():
+                hits = sorted(
+                    str(f)
+                    for f in p.iterdir()
+                    if f.is_file() and not f.name.startswith(".") and not f.name.endswith(".json")
+                )
+            elif p.is_file():
+                hits = [str(p)]
+            elif any(ch in s for ch in "*?["):
+                hits = sorted(h for h in glob.glob(str(p), recursive=True) if Path(h).is_file())
+            else:
+                hits = []
         if not hits:
             raise DataError(f"no event file matches {s}")
-        out.extend(hits)
+        for h in hits:
+            key = h if is_remote(h) else str(Path(h).resolve())
+            if key not in seen:
+                seen.add(key)
+                out.append(h)
     return out
 
 

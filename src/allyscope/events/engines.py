@@ -8,7 +8,10 @@ The query itself is the same text for all three; so is everything done with its 
 
 from __future__ import annotations
 
+import atexit
+import glob
 import os
+import shutil
 import tempfile
 import threading
 import warnings
@@ -68,17 +71,41 @@ class Engine(ABC):
         return None
 
 
+def _literal_glob(path: str) -> str:
+    """``path`` as a glob pattern that matches only itself (remote URIs are left as they are)."""
+    from allyscope.events.formats import is_remote
+
+    return path if is_remote(path) else glob.escape(path)
+
+
 _SHARED: Any = None
 _SHARED_LOCK = threading.Lock()
 
 
+_SPILL: Path | None = None
+_SPILL_LOCK = threading.Lock()  # not _SHARED_LOCK: _shared_database holds it when calling here
+
+
+def spill_directory() -> Path:
+    """This process's private folder for DuckDB's spill files (mode 0700, made by mkdtemp
+    in the system temp folder, removed at exit). A fixed shared path such as
+    ``/tmp/allyscope-duckdb`` let another user read the spilled event rows, or plant a
+    symlink there before the first run."""
+    global _SPILL
+    with _SPILL_LOCK:
+        if _SPILL is None or not _SPILL.is_dir():
+            _SPILL = Path(tempfile.mkdtemp(prefix="allyscope-duckdb-"))
+            atexit.register(shutil.rmtree, _SPILL, True)
+        return _SPILL
+
+
 def _new_database() -> Any:
-    """An in-memory DuckDB database that spills to the system temp folder (out-of-core
+    """An in-memory DuckDB database that spills to a private temp folder (out-of-core
     aggregation), not the working folder."""
     import duckdb
 
     con = duckdb.connect()
-    spill = Path(tempfile.gettempdir()) / "allyscope-duckdb"
+    spill = spill_directory()
     con.execute(f"SET temp_directory = '{str(spill).replace(chr(39), chr(39) * 2)}'")
     return con
 
@@ -110,7 +137,9 @@ class DuckDBEngine(Engine):
             self.con = _shared_database().cursor()
 
     def source_sql(self, kind: str, paths: Sequence[str]) -> str:
-        files = "[" + ", ".join(self.literal(p) for p in paths) + "]"
+        # DuckDB reads every path as a glob: escape local names so that each is read as
+        # itself (``a*.tab`` is not also ``ab.tab``; ``it's[1].tab`` is found)
+        files = "[" + ", ".join(self.literal(_literal_glob(p)) for p in paths) + "]"
         if kind == "parquet":
             return f"read_parquet({files}, union_by_name = true)"
         # one VARCHAR column per line: the tab split and its checks happen in the query
@@ -172,10 +201,11 @@ class PolarsEngine(Engine):
     def frame(self, kind: str, paths: Sequence[str]):  # type: ignore[no-untyped-def]
         import polars as pl
 
-        if kind == "parquet":
-            return pl.scan_parquet(list(paths), missing_columns="insert")
+        if kind == "parquet":  # paths are files already expanded: no glob again
+            return pl.scan_parquet(list(paths), missing_columns="insert", glob=False)
         return pl.scan_csv(
             list(paths),
+            glob=False,
             has_header=False,
             separator=chr(31),
             quote_char=None,

@@ -93,6 +93,24 @@ def arms_imports() -> pl.DataFrame:
     ).agg(tiv=pl.col("share").sum())
 
 
+def _window_sum(x: pl.Expr) -> pl.Expr:
+    """Sum of ``x`` over the dyad's last ``WINDOW`` years (this one included); null when
+    all of them are null.
+
+    The years are added one by one in a fixed order, so a year's sum depends only on its
+    own window: a rolling sum carries float residue from the rows it has dropped (about
+    1e-16, which made 0/0 shares infinite and a year's value depend on the years asked).
+    """
+    year = pl.col("year")
+    terms = [
+        pl.when(year.shift(k) > year - WINDOW).then(x.shift(k)).over("a", "b")
+        for k in range(WINDOW)
+    ]
+    return pl.when(pl.sum_horizontal(t.is_not_null() for t in terms) > 0).then(
+        pl.sum_horizontal(terms)
+    )
+
+
 def _window_share(ctx: IndicatorContext, flow: str, recipient: str) -> pl.Series:
     imports = ctx.cached("arms_imports", arms_imports)
     total = ctx.lookup(imports, [recipient, "year"], ["ccode", "year"], "tiv")
@@ -151,11 +169,8 @@ def arms_share_a_from_b(ctx: IndicatorContext) -> pl.Series:
 )
 def arms_recent(ctx: IndicatorContext) -> pl.Series:
     x = pl.col("arms_ab") + pl.col("arms_ba")
-    r = ctx.per_dyad(x.rolling_sum(WINDOW, min_samples=1))
-    return (
-        pl.select(pl.when(ctx.col("arms_ab").is_not_null()).then(r))
-        .to_series()
-        .alias("arms_recent")
+    return ctx.eval(pl.when(pl.col("arms_ab").is_not_null()).then(_window_sum(x))).alias(
+        "arms_recent"
     )
 
 

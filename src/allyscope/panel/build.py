@@ -67,13 +67,13 @@ def parse_years(years: YearsArg, default: tuple[int, int] | None = None) -> list
     return sorted(set(out))
 
 
-_YEAR_PART = re.compile(r"^\s*(\d{4})\s*(?:[-–:]\s*(\d{4}))?\s*$")
+_YEAR_PART = re.compile(r"\s*([0-9]{4})\s*(?:[-–:]\s*([0-9]{4}))?\s*")  # ASCII digits
 
 
 def _parse_year_text(text: str) -> list[int]:
     out: list[int] = []
     for part in text.split(","):
-        m = _YEAR_PART.match(part)
+        m = _YEAR_PART.fullmatch(part)
         if not m:
             raise InvalidInputError(
                 f"cannot read years {text!r}: use a year (2011), a range (1816-2014) "
@@ -87,14 +87,25 @@ def _parse_year_text(text: str) -> list[int]:
     return out
 
 
+def _items(value: object, what: str) -> list[object]:
+    """``value`` as a list, if it is a list, tuple or other collection (not a mapping)."""
+    if isinstance(value, bytes | dict) or not isinstance(value, Iterable):
+        raise InvalidInputError(
+            f"{what} must be a comma-separated string or a list, not {type(value).__name__}"
+        )
+    return list(value)
+
+
 def parse_variables(variables: str | Iterable[str] | None) -> list[Family]:
     """Variable families from names (``"atop,trade"`` or a list); unknown names fail."""
     if variables is None:
         return []
-    names = variables.split(",") if isinstance(variables, str) else list(variables)
+    names = variables.split(",") if isinstance(variables, str) else _items(variables, "variables")
     out: list[Family] = []
     for raw in names:
-        name = str(raw).strip()
+        if not isinstance(raw, str):
+            raise InvalidInputError(f"variables must be names such as 'atop', not {raw!r}")
+        name = raw.strip()
         if not name:
             continue
         fam = family(name)
@@ -108,7 +119,7 @@ def parse_dyads(dyads: DyadsArg, year: int | None = None) -> list[tuple[int, int
     if dyads is None:
         return None
     items: list[tuple[object, object]] = []
-    parts = dyads.split(",") if isinstance(dyads, str) else list(dyads)
+    parts = dyads.split(",") if isinstance(dyads, str) else _items(dyads, "dyads")
     for p in parts:
         if isinstance(p, str):
             text = p.strip()
@@ -193,7 +204,9 @@ def build_panel(
     system: str = "cow",
 ) -> PanelResult:
     """Build the panel and keep its provenance; see :func:`panel`."""
-    if system not in SYSTEMS:
+    if not isinstance(directed, bool):
+        raise InvalidInputError(f"directed must be True or False, not {directed!r}")
+    if not isinstance(system, str) or system not in SYSTEMS:
         raise InvalidInputError(f"unknown state system {system!r}; use one of: cow, gw")
     fams = parse_variables(variables)
     default = None

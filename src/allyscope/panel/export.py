@@ -8,14 +8,14 @@ variable labels (column descriptions).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from allyscope.errors import InvalidInputError, OutputError
-from allyscope.fileio import atomic_path, write_text_atomic
+from allyscope.fileio import atomic_path, atomic_paths
+from allyscope.jsonout import dumps
 
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".dta": "stata"}
 
@@ -38,7 +38,7 @@ def write_table(
     """Write ``df`` to ``path`` (format from the suffix); nothing is left behind on failure."""
     fmt = output_format(path)
     path = Path(path)
-    meta = json.dumps(metadata or {}, ensure_ascii=False, default=str)
+    meta = dumps(metadata or {})
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
@@ -46,10 +46,10 @@ def write_table(
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"allyscope": meta})
         with atomic_path(path) as tmp:
             pq.write_table(table, tmp, compression="zstd")
-    elif fmt == "csv":
-        with atomic_path(path) as tmp:
+    elif fmt == "csv":  # the table and its sidecar: both or neither
+        with atomic_paths(path, path.with_name(path.name + ".json")) as (tmp, side):
             df.write_csv(tmp, null_value="")
-        write_text_atomic(path.with_name(path.name + ".json"), meta + "\n")
+            side.write_text(meta + "\n", encoding="utf-8")
     else:
         _write_stata(df, path, labels or {}, metadata or {})
     return path

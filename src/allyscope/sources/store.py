@@ -63,18 +63,26 @@ class Located:
 
 
 def current_record(name: str) -> dict[str, str] | None:
-    """The cache record of dataset ``name`` (None if never updated)."""
+    """The cache record of dataset ``name`` (None if never updated).
+
+    A record that cannot be read or does not have the form ``update`` writes (a JSON
+    object whose ``path``, ``sha256`` and ``version`` are strings) is an error that says
+    how to repair it: it is never used, and the snapshot is not used silently instead.
+    """
     rec = cache_dir() / name / "current.json"
     if not rec.is_file():
         return None
+    fix = f"delete it, or run `allyscope data update {name}` or `allyscope data reset {name}`"
     try:
-        data = json.loads(rec.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) and "path" in data else None
-    except (OSError, json.JSONDecodeError) as exc:
+        data = json.loads(rec.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise DataError(f"cache record {rec} is corrupt ({type(exc).__name__}: {exc}); {fix}") from None
+    fields = ("path", "sha256", "version")
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) and data[k] for k in fields):
         raise DataError(
-            f"cache record {rec} is corrupt ({exc}); delete it or run "
-            f"`allyscope data update {name}`"
-        ) from exc
+            f"cache record {rec} is corrupt (it needs the strings {', '.join(fields)}); {fix}"
+        )
+    return data
 
 
 def locate(name: str, verify: bool = True) -> Located:
@@ -133,29 +141,74 @@ def load(name: str, columns: list[str] | None = None) -> pl.DataFrame:
     return read_located(locate(name), columns)
 
 
+#: Key of the Parquet metadata that marks a derived table written by :func:`derived`.
+DERIVED_META = b"allyscope_derived"
+
+
+def _schema_text(table: pl.DataFrame) -> str:
+    return json.dumps([[c, str(t)] for c, t in table.schema.items()])
+
+
+def _trusted(path: Path, stamp: dict[str, object]) -> pl.DataFrame | None:
+    """The cached table at ``path`` if it is the one :func:`derived` wrote for ``stamp``.
+
+    Trusted only when its metadata names this allyscope version, table and key, and the
+    file's own schema and row count are the ones recorded; anything else (an older
+    version's table, a file put there by hand, a damaged one) is None: rebuild it.
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_schema(path).metadata or {}
+        recorded = json.loads(meta[DERIVED_META])
+        if not isinstance(recorded, dict) or any(recorded.get(k) != v for k, v in stamp.items()):
+            return None
+        table = pl.read_parquet(path)
+    except (OSError, KeyError, ValueError, pl.exceptions.PolarsError):
+        return None
+    if recorded.get("schema") != _schema_text(table) or recorded.get("rows") != table.height:
+        return None
+    return table
+
+
 def derived(name: str, inputs: list[str], compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
     """A table computed from datasets ``inputs``, cached as Parquet in ``<cache>/derived/``.
 
-    The cache key is the path, size and modification time of each input table, so an
-    update or reset of any input recomputes it. If the cache folder cannot be written,
+    The cache key is allyscope's version and the path, size and modification time of each
+    input table, so an upgrade, or an update or reset of any input, recomputes it. The file
+    records its version, key, schema and row count; a file that does not match them is
+    never used, but computed again and replaced. If the cache folder cannot be written,
     the table is computed and returned without caching.
     """
-    parts = []
+    from allyscope import __version__
+
+    parts = [f"allyscope {__version__}"]
     for d in inputs:
         loc = locate(d, verify=False)
         st = loc.path.stat()
         parts.append(f"{loc.path}|{st.st_size}|{st.st_mtime_ns}")
     key = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
     path = cache_dir() / "derived" / f"{name}-{key}.parquet"
+    stamp: dict[str, object] = {"version": __version__, "name": name, "key": key}
     if path.is_file():
-        try:
-            return pl.read_parquet(path)
-        except (OSError, pl.exceptions.PolarsError):
-            pass  # unreadable: recompute and overwrite below
+        cached = _trusted(path, stamp)
+        if cached is not None:
+            return cached
     table = compute()
+    record = json.dumps({**stamp, "schema": _schema_text(table), "rows": table.height})
+    arrow = table.to_arrow()
+    arrow = arrow.replace_schema_metadata(
+        {**(arrow.schema.metadata or {}), DERIVED_META: record.encode()}
+    )
+
+    def write(p: Path) -> None:
+        import pyarrow.parquet as pq
+
+        pq.write_table(arrow, p, compression="zstd")
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, lambda p: table.write_parquet(p, compression="zstd"))
+        write_atomic(path, write)
     except (OSError, OutputError):
         pass
     return table

@@ -17,6 +17,8 @@ member of that year is chosen; without one, the current (or most recent) member.
 from __future__ import annotations
 
 import datetime as _dt
+import numbers
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -228,6 +230,32 @@ def _check_system(system: str) -> None:
         raise InvalidInputError(f"unknown state system {system!r}; use one of: cow, gw")
 
 
+#: Longest name accepted (the longest state name in the table has under 60 characters).
+MAX_QUERY = 200
+
+
+def _query_text(query: object) -> str:
+    """A state query as text: a name or code (str), or a code (int); anything else, a
+    control character or a paragraph-long string is refused."""
+    if isinstance(query, bool) or not isinstance(query, str | numbers.Integral):
+        raise InvalidInputError(
+            f"a state is a name, an ISO code or a COW code (a str or an int), not a "
+            f"{type(query).__name__}: {str(query)[:40]!r}"
+        )
+    if isinstance(query, numbers.Integral):
+        if not -(10**6) < int(query) < 10**6:
+            raise UnknownStateError("a very large number", detail="no state has such a code")
+        return str(int(query))
+    text = query.strip()
+    if not text:
+        raise InvalidInputError("empty state name; give a name, ISO code or COW code")
+    if len(text) > MAX_QUERY:
+        raise UnknownStateError(text[:40] + "...", detail=f"longer than {MAX_QUERY} characters")
+    if any(unicodedata.category(ch)[0] == "C" for ch in text):
+        raise InvalidInputError(f"state name {text[:40]!r} contains control characters")
+    return text
+
+
 def resolve(query: str | int, year: int | None = None, system: str = "cow") -> State:
     """Resolve one name or code to a :class:`State`.
 
@@ -236,11 +264,13 @@ def resolve(query: str | int, year: int | None = None, system: str = "cow") -> S
     Raises :class:`UnknownStateError` with the closest matches when nothing fits.
     """
     _check_system(system)
+    if year is not None and (isinstance(year, bool) or not isinstance(year, numbers.Integral)):
+        raise InvalidInputError(f"year must be a whole number such as 2023, not {year!r}")
     states = _states()
-    text = str(query).strip()
-    if not text:
-        raise InvalidInputError("empty state name; give a name, ISO code or COW code")
-    if text.lstrip("-").isdigit():
+    text = _query_text(query)
+    if text.lstrip("-").isascii() and text.lstrip("-").isdigit():
+        if len(text) > 6:
+            raise UnknownStateError(text[:20] + "...", detail="no state has so long a code")
         code = int(text)
         if system == "gw":
             cc = _cow_for_gw(code, year)
@@ -266,6 +296,8 @@ def _with_gw(state: State, year: int | None) -> State:
 
 def resolve_many(queries: Iterable[str | int], year: int | None = None) -> list[State]:
     """Resolve several names; the first unknown one raises."""
+    if isinstance(queries, str | bytes | dict) or not isinstance(queries, Iterable):
+        raise InvalidInputError(f"queries must be a list of names or codes, not {queries!r}")
     return [resolve(q, year) for q in queries]
 
 

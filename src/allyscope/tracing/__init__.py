@@ -16,8 +16,13 @@ def trace(case: str | Path | dict[str, Any] | Case) -> TraceResult:
     Query items are evaluated against the data first; unverifiable ones are left out and
     listed in the result.
     """
+    from allyscope.errors import InvalidInputError
     from allyscope.tracing.queries import evaluate
 
+    if not isinstance(case, str | Path | dict | Case):
+        raise InvalidInputError(
+            f"case must be a file name, a mapping or a Case, not {type(case).__name__}"
+        )
     c = (
         case
         if isinstance(case, Case)

@@ -22,6 +22,7 @@ Every error names the file and line, and says what to fix.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from typing import Any
 
 from allyscope.errors import InvalidInputError
 from allyscope.tracing.vanevera import TESTS, Range, likelihoods_for_test
+from allyscope.yamlin import kind
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -87,11 +89,45 @@ def _err(where: str, line: int, msg: str) -> CaseError:
     return CaseError(f"{where}:{line}: {msg}" if line else f"{where}: {msg}")
 
 
+def number(v: Any) -> float | None:
+    """``v`` as a finite float if it is a YAML number (not a boolean), else None."""
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return None
+    try:
+        f = float(v)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return f if math.isfinite(f) else None
+
+
+def brief(v: Any, limit: int = 60) -> str:
+    """A value for an error message, cut short (a pasted paragraph or a 400-digit number)."""
+    text = repr(v) if isinstance(v, str) else str(v)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+SCALAR = str | int | float | datetime.date
+
+
+def text(node: Any, key: str, where: str, line: int, *, required: bool = False) -> str:
+    """The scalar at ``node[key]`` as text ("" if absent and not required); a list or a
+    mapping where a scalar belongs is an error naming the line."""
+    v = node.get(key)
+    if v is None:
+        v = ""
+    if isinstance(v, bool) or not isinstance(v, SCALAR):
+        raise _err(where, _line(node, key) or line, f"`{key}` must be a single value, not {kind(v)}")
+    out = str(v).strip()
+    if required and not out:
+        raise _err(where, line, f"`{key}` must not be empty")
+    return out
+
+
 def _prob(value: Any, where: str, line: int, what: str) -> Range:
     def num(v: Any) -> float:
-        if isinstance(v, bool) or not isinstance(v, int | float) or math.isnan(float(v)):
-            raise _err(where, line, f"{what} must be a number between 0 and 1, got {v!r}")
-        f = float(v)
+        f = number(v)
+        if f is None:
+            raise _err(where, line, f"{what} must be a number between 0 and 1, got {brief(v)}")
         if not 0.0 <= f <= 1.0:
             raise _err(where, line, f"{what} must lie between 0 and 1, got {f}")
         return f
@@ -119,11 +155,13 @@ def parse_case(data: Any, where: str = "<case>") -> Case:
         line = _line(h)
         if not isinstance(h, dict) or "name" not in h or "prior" not in h:
             raise _err(where, line, "each hypothesis needs `name` and `prior`")
-        name = str(h["name"])
+        name = text(h, "name", where, line, required=True)
         if name in {x.name for x in hyps}:
             raise _err(where, line, f"hypothesis {name!r} is listed twice")
+        if isinstance(h["prior"], list):
+            raise _err(where, _line(h, "prior"), f"prior of {name} must be one number, not a list")
         prior = _prob(h["prior"], where, _line(h, "prior"), f"prior of {name}").point
-        hyps.append(Hypothesis(name, prior, str(h.get("description", ""))))
+        hyps.append(Hypothesis(name, prior, text(h, "description", where, line)))
     total = sum(h.prior for h in hyps)
     if abs(total - 1.0) > 1e-6:
         raise _err(
@@ -137,13 +175,12 @@ def parse_case(data: Any, where: str = "<case>") -> Case:
         line = _line(e)
         if not isinstance(e, dict):
             raise _err(where, line, "each evidence item must be a mapping")
-        for key in ("id", "statement", "source"):
-            if not str(e.get(key, "")).strip():
-                raise _err(where, line, f"evidence item needs a non-empty `{key}`")
-        eid = str(e["id"])
+        eid, statement, source = (
+            text(e, key, where, line, required=True) for key in ("id", "statement", "source")
+        )
         if eid in {x.id for x in items}:
             raise _err(where, line, f"evidence id {eid!r} is used twice")
-        date = str(e.get("date", "") or "")
+        date = text(e, "date", where, line)
         if date and not _DATE.match(date):
             raise _err(where, _line(e, "date"), f"date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
         has_test, has_lik = "test" in e, "likelihoods" in e
@@ -155,6 +192,7 @@ def parse_case(data: Any, where: str = "<case>") -> Case:
             tl = _line(e, "test")
             if not isinstance(t, dict) or "type" not in t or "favours" not in t:
                 raise _err(where, tl, "`test` needs `type` and `favours`")
+            t = {"type": text(t, "type", where, tl), "favours": text(t, "favours", where, tl)}
             if t["type"] not in TESTS:
                 raise _err(
                     where, tl, f"unknown test type {t['type']!r}; use one of: {', '.join(TESTS)}"
@@ -193,20 +231,20 @@ def parse_case(data: Any, where: str = "<case>") -> Case:
         items.append(
             Evidence(
                 id=eid,
-                statement=str(e["statement"]).strip(),
-                source=str(e["source"]).strip(),
+                statement=statement,
+                source=source,
                 likelihoods=lik,
                 line=line,
                 observed=observed,
                 date=date,
                 test=test,
                 query=query,
-                note=str(e.get("note", "") or "").strip(),
+                note=text(e, "note", where, line),
             )
         )
     return Case(
-        str(data.get("case", "")),
-        str(data.get("description", "") or "").strip(),
+        text(data, "case", where, 1),
+        text(data, "description", where, 1),
         hyps,
         items,
         where,
@@ -214,17 +252,20 @@ def parse_case(data: Any, where: str = "<case>") -> Case:
 
 
 def load_case(path: str | Path) -> Case:
-    """Read and validate a YAML case file."""
-    from ruamel.yaml import YAML
+    """Read and validate a YAML case file (bounded: see :mod:`allyscope.yamlin`)."""
     from ruamel.yaml.error import YAMLError
+
+    from allyscope.yamlin import NotUTF8Error, load_yaml, read_text
 
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        body = read_text(p)
+    except NotUTF8Error as exc:
+        raise _err(str(p), exc.line, str(exc)) from None
     except OSError as exc:
         raise CaseError(f"cannot read the case file {p}: {exc.strerror or exc}") from exc
     try:
-        data = YAML(typ="rt").load(text)
+        data = load_yaml(body)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0

@@ -29,7 +29,7 @@ from allyscope.assessment.typology import LADDER
 from allyscope.errors import AllyscopeError
 from allyscope.indicators import INDICATORS, catalog
 from allyscope.states import resolve
-from allyscope.tracing.case import Case, CaseError
+from allyscope.tracing.case import Case, CaseError, brief, number, text
 
 OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge,
@@ -39,7 +39,23 @@ OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
 }
-AGGS = ("any", "all", "mean", "max", "min", "sum")
+#: The aggregates a condition may name (never looked up on an object by a user's string).
+AGGREGATES: dict[str, Callable[[pl.Series], float]] = {
+    "any": lambda v: float((v != 0).any()),
+    "all": lambda v: float((v != 0).all()),
+    "mean": lambda v: float(v.mean()),  # type: ignore[arg-type]
+    "max": lambda v: float(v.max()),  # type: ignore[arg-type]
+    "min": lambda v: float(v.min()),  # type: ignore[arg-type]
+    "sum": lambda v: float(v.sum()),
+}
+AGGS = tuple(AGGREGATES)
+
+
+def _agg(spec: Any, where: str, line: int, default: str = "mean") -> str:
+    agg = default if spec is None else spec
+    if not isinstance(agg, str) or agg not in AGGREGATES:
+        raise CaseError(f"{where}:{line}: unknown agg {brief(agg)}; use one of: {', '.join(AGGS)}")
+    return agg
 
 
 def _years(cond: dict[str, Any], where: str, line: int) -> tuple[int, int]:
@@ -58,26 +74,36 @@ def _check(cond: dict[str, Any], where: str) -> tuple[int, int, str]:
     for key in ("dyad", "indicator", "op"):
         if key not in cond:
             raise CaseError(f"{where}:{line}: a query needs `{key}`")
-    ind = str(cond["indicator"])
+    ind = text(cond, "indicator", where, line)
     if ind != "type" and ind not in INDICATORS:
         raise CaseError(
-            f"{where}:{line}: unknown indicator {ind!r}; use `type` or one of: {', '.join(INDICATORS)}"
+            f"{where}:{line}: unknown indicator {brief(ind)}; use `type` or one of: {', '.join(INDICATORS)}"
         )
-    if cond["op"] not in OPS:
-        raise CaseError(f"{where}:{line}: unknown op {cond['op']!r}; use one of: {', '.join(OPS)}")
-    agg = str(cond.get("agg", "mean"))
-    if agg not in AGGS:
-        raise CaseError(f"{where}:{line}: unknown agg {agg!r}; use one of: {', '.join(AGGS)}")
+    op = cond["op"]
+    if not isinstance(op, str) or op not in OPS:
+        raise CaseError(f"{where}:{line}: unknown op {brief(op)}; use one of: {', '.join(OPS)}")
+    agg = _agg(cond.get("agg"), where, line)
     if ("value" in cond) == ("baseline" in cond):
         raise CaseError(f"{where}:{line}: a query needs exactly one of `value` or `baseline`")
-    parts = str(cond["dyad"]).replace("–", "-").split("-")
+    if "baseline" in cond:
+        base = cond["baseline"]
+        if not isinstance(base, dict):
+            raise CaseError(f"{where}:{line}: `baseline` must be a mapping with `years`")
+        _agg(base.get("agg"), where, line, default=agg)
+    elif ind != "type" and number(cond["value"]) is None:
+        raise CaseError(
+            f"{where}:{line}: `value` must be a number, got {brief(cond['value'])}"
+        )
+    parts = text(cond, "dyad", where, line).replace("–", "-").split("-")
     if len(parts) != 2:
         raise CaseError(f"{where}:{line}: dyad {cond['dyad']!r} is not of the form IRN-RUS")
     try:
         a, b = resolve(parts[0]).iso3, resolve(parts[1]).iso3
     except AllyscopeError as exc:
         raise CaseError(f"{where}:{line}: {exc}") from exc
-    if ind == "type" and "value" in cond and cond["value"] not in LADDER:
+    if ind == "type" and "value" in cond and not (
+        isinstance(cond["value"], str) and cond["value"] in LADDER
+    ):
         raise CaseError(
             f"{where}:{line}: type {cond['value']!r} is not one of: {', '.join(LADDER)}"
         )
@@ -88,11 +114,7 @@ def _aggregate(values: pl.Series, agg: str) -> float | None:
     v = values.drop_nulls().cast(pl.Float64)
     if v.len() == 0:
         return None
-    if agg == "any":
-        return float((v != 0).any())
-    if agg == "all":
-        return float((v != 0).all())
-    return float(getattr(v, agg)())
+    return AGGREGATES[agg](v)
 
 
 def evaluate(case: Case) -> None:
@@ -107,12 +129,7 @@ def evaluate(case: Case) -> None:
             years = _years(cond, case.path, line)
             base = None
             if "baseline" in cond:
-                b = cond["baseline"]
-                if not isinstance(b, dict):
-                    raise CaseError(
-                        f"{case.path}:{line}: `baseline` must be a mapping with `years`"
-                    )
-                base = _years(dict(b), case.path, line)
+                base = _years(dict(cond["baseline"]), case.path, line)
             plans.append((item, cond, line, dyad, agg, years, base))
             span = spans.setdefault(dyad, [years[0], years[1]])
             for y0, y1 in [years] + ([base] if base else []):
@@ -124,9 +141,9 @@ def evaluate(case: Case) -> None:
         a, b = (resolve(s, year=y1) for s in dyad.split("-"))
         frames[dyad] = classified_frame([(a.cow, b.cow)], y0, y1, third, th)
     results: dict[str, list[bool | None]] = {}
-    for item, cond, _line, dyad, agg, years, base in plans:
+    for item, cond, line, dyad, agg, years, base in plans:
         f = frames[dyad]
-        ind = str(cond["indicator"])
+        ind = text(cond, "indicator", case.path, line)
         col = "rung" if ind == "type" else ind
 
         def window(
@@ -136,7 +153,7 @@ def evaluate(case: Case) -> None:
 
         got = window(years, agg)
         if base is not None:
-            target = window(base, str(cond["baseline"].get("agg", agg)))
+            target = window(base, _agg(cond["baseline"].get("agg"), case.path, line, agg))
         elif ind == "type":
             target = float(LADDER.index(cond["value"]))
         else:
