@@ -5,7 +5,9 @@ the assessed range in which the dimension has data:
 
 - economic:   trade with the partner as a share of the state's total trade (COW);
 - security:   share of the state's major-arms imports supplied by the partner (SIPRI,
-              five-year windows);
+              five-year windows), counted only where the partner delivered at least
+              100 TIV million in the window (the floor the rules use: a few deliveries
+              that make up all of a small import bill are not dependence);
 - capability: the partner's share of the pair's combined CINC (the weaker side depends
               more on the stronger; Morrow 1991).
 
@@ -23,7 +25,7 @@ import polars as pl
 RECENT = 5
 DIMENSIONS = {
     "economic": ("trade_share_a", "trade_share_b"),
-    "security": ("arms_share_a_from_b", "arms_share_b_from_a"),
+    "security": ("arms_dep_a", "arms_dep_b"),
     "capability": ("cap_dep_a", "cap_dep_b"),
 }
 EPS = 1e-4

@@ -258,9 +258,10 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
     )
     f = f.with_columns(arms_2y=_rolling_max("arms_now", 2) >= 1)
     trade_share = pl.max_horizontal("trade_share_a", "trade_share_b")
+    f = f.with_columns(trade_dep=_carry_limited(trade_share, TRADE_END))
+    # carried only where a value was actually carried (at most CARRY_YEARS past the end)
     f = f.with_columns(
-        trade_dep=_carry_limited(trade_share, TRADE_END),
-        carried_trade=(y > TRADE_END) & trade_share.is_null(),
+        carried_trade=(y > TRADE_END) & trade_share.is_null() & pl.col("trade_dep").is_not_null()
     )
     security_coop = (
         (pl.col("defence_recent") >= 2)

@@ -664,20 +664,46 @@ def _gated_share(ctx: IndicatorContext, flow: str, share: str) -> pl.Series:
 
 
 @indicator(
+    "arms_dep_a",
+    "security",
+    ARMS,
+    (1950, 2024),
+    1,
+    "share 0-1",
+    "a's dependence on b for arms: arms_share_a_from_b, counted only where b delivered at "
+    f"least {MIN_ARMS_TIV:.0f} TIV million to a over the five years (0 below that floor)",
+)
+def arms_dep_a(ctx: IndicatorContext) -> pl.Series:
+    return _gated_share(ctx, "arms_ba", "arms_share_a_from_b").alias("arms_dep_a")
+
+
+@indicator(
+    "arms_dep_b",
+    "security",
+    ARMS,
+    (1950, 2024),
+    1,
+    "share 0-1",
+    "b's dependence on a for arms: arms_share_b_from_a, counted only where a delivered at "
+    f"least {MIN_ARMS_TIV:.0f} TIV million to b over the five years (0 below that floor)",
+)
+def arms_dep_b(ctx: IndicatorContext) -> pl.Series:
+    return _gated_share(ctx, "arms_ab", "arms_share_b_from_a").alias("arms_dep_b")
+
+
+@indicator(
     "arms_dependence",
     "security",
     ARMS,
     (1950, 2024),
     1,
     "share 0-1",
-    "the larger of the two arms shares (arms_share_a_from_b, arms_share_b_from_a), counted "
-    f"only where the supplier delivered at least {MIN_ARMS_TIV:.0f} TIV million over the five "
-    "years (0 below that floor)",
+    "the larger of arms_dep_a and arms_dep_b: either side's arms share from the other, "
+    f"counted only where the supplier delivered at least {MIN_ARMS_TIV:.0f} TIV million over "
+    "the five years",
 )
 def arms_dependence(ctx: IndicatorContext) -> pl.Series:
-    ab = _gated_share(ctx, "arms_ba", "arms_share_a_from_b")
-    ba = _gated_share(ctx, "arms_ab", "arms_share_b_from_a")
-    return pl.select(pl.max_horizontal(ab, ba)).to_series().alias("arms_dependence")
+    return ctx.eval(pl.max_horizontal("arms_dep_a", "arms_dep_b")).alias("arms_dependence")
 
 
 # ---- the evidence registries (partnership, defence cooperation, friction)
@@ -772,14 +798,24 @@ def arms_flow_years(ctx: IndicatorContext) -> pl.Series:
     )
 
 
+#: Defence-registry subkinds that put one state's forces in combat beside another.
+COMBAT_SUBKINDS = ("joint_operation", "deployment")
+
+
 def _combat_support() -> pl.DataFrame:
-    """ccode, client, year: ccode's forces are on ``client``'s territory or fight beside it
-    (evidence-registry defence cooperation of level 3: basing, deployment, joint operations)."""
+    """ccode, client, year: ccode's forces fight beside ``client`` or are deployed to it in an
+    operation (evidence-registry joint operations and deployments). Standing bases are not
+    combat support: a base in a state that has a fishing or border incident with one's ally
+    does not back that state against the ally."""
     from allyscope.indicators.registries import row_years
 
     reg = (
         row_years()
-        .filter((pl.col("kind") == "defence") & (pl.col("level") >= 3))
+        .filter(
+            (pl.col("kind") == "defence")
+            & (pl.col("level") >= 3)
+            & pl.col("subkind").is_in(COMBAT_SUBKINDS)
+        )
         .select(pl.col("lo").alias("x"), pl.col("hi").alias("y"), "year")
         .unique()
     )
@@ -821,8 +857,8 @@ def _fighting() -> pl.DataFrame:
     (1816, CURRENT_YEAR),
     -1,
     "count",
-    "third states one of them fights beside or stations forces with while the other uses force "
-    "against them that year (each backs the other's enemy in arms)",
+    "third states one of them fights beside or deploys forces to in an operation while the "
+    "other uses force against them that year (each backs the other's enemy in arms)",
 )
 def opposite_sides(ctx: IndicatorContext) -> pl.Series:
     def compute() -> pl.DataFrame:

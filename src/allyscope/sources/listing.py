@@ -7,7 +7,8 @@ membership; ``a`` null for sanctions an organisation imposes), ``a_iso3``, ``b_i
 defence | friction | treaty | membership), ``subkind``, ``start``, ``end`` (as written;
 null while in force), ``level`` (Int8; see docs/registries.md; treaties: 3 a mutual-defence
 or offence clause, 2 a named strategic partnership, 1 otherwise), ``label``, ``source``,
-``url``, ``confidence``, ``id``, ``file``, ``line``.
+``url``, ``confidence``, ``end_source`` (the source of the end date, evidence rows only),
+``notes`` (the compiler's notes, null when none), ``id``, ``file``, ``line``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ COLUMNS = (
     "source",
     "url",
     "confidence",
+    "end_source",
+    "notes",
     "id",
     "file",
     "line",
@@ -67,6 +70,8 @@ def _evidence_rows() -> pl.DataFrame:
         "source",
         "url",
         "confidence",
+        pl.col("end_source").replace("", None),
+        pl.col("notes").replace("", None),
         "id",
         pl.format("evidence/{}", "file").alias("file"),
         "line",
@@ -106,6 +111,8 @@ def _treaty_rows() -> pl.DataFrame:
         "source",
         pl.col("url").replace("", None),
         pl.lit("high").alias("confidence"),
+        pl.lit(None, dtype=pl.String).alias("end_source"),
+        pl.col("notes").replace("", None),
         "id",
         pl.lit("bilateral.csv").alias("file"),
         pl.col("line").cast(pl.Int32),
@@ -144,6 +151,8 @@ def _membership_rows() -> pl.DataFrame:
         "source",
         pl.col("url").replace("", None),
         pl.lit("high").alias("confidence"),
+        pl.lit(None, dtype=pl.String).alias("end_source"),
+        pl.col("notes").replace("", None),
         pl.format("membership-{}-{}-{}", "org", "state", "joined").alias("id"),
         pl.lit("memberships.csv").alias("file"),
         pl.col("line").cast(pl.Int32),
