@@ -39,19 +39,15 @@ def test_shared_threat_needs_recurrence_and_never_counts_the_pair():
     rivals = pl.DataFrame(
         schema={"ccode1": pl.Int16, "ccode2": pl.Int16, "year": pl.Int16, "carried": pl.Boolean}
     )
-    # 1 and 2 each had one dispute-year with 9 (no force): a coincidence, not a threat
-    once = pl.DataFrame(
-        {"ccode1": [1, 2], "ccode2": [9, 9], "year": [2000, 2000], "force": [False, False]}
-    )
+    # 1 and 2 each had one dispute-year with 9 (force used or not): a coincidence, not a threat
+    once = pl.DataFrame({"ccode1": [1, 2], "ccode2": [9, 9], "year": [2000, 2000]})
     assert common_threat_pairs(threats_from(rivals, once)).height == 0
     # recurring disputes with 9 (two of five years) make 9 a threat both face
     twice = pl.concat([once, once.with_columns(year=pl.lit(2002, dtype=pl.Int64))])
     pairs = common_threat_pairs(threats_from(rivals, twice))
     assert pairs.filter(pl.col("year") == 2002)["n"].to_list() == [1]
     # the two fighting each other is not a shared threat
-    mutual = pl.DataFrame(
-        {"ccode1": [1, 1], "ccode2": [2, 2], "year": [2000, 2001], "force": [True, True]}
-    )
+    mutual = pl.DataFrame({"ccode1": [1, 1], "ccode2": [2, 2], "year": [2000, 2001]})
     assert common_threat_pairs(threats_from(rivals, mutual)).height == 0
 
 

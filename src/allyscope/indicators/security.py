@@ -531,9 +531,9 @@ def threat_table() -> pl.DataFrame:
 
     Sources: strategic rivalries (Thompson et al.; rivalries open at the data's end, 2020,
     are carried to the present and flagged ``carried``), COW-MID disputes that set the two
-    directly against each other (:func:`_direct_hostility`; to 2014; two dispute-years in
-    five, or one with force used), and armed clashes and wars in the evidence registry (to the
-    present). Severed relations alone are not a threat: a state that breaks with another in
+    directly against each other (:func:`_direct_hostility`; to 2014), and armed clashes and
+    wars in the evidence registry (to the present), when they recur: two hostile years in
+    five. Severed relations alone are not a threat: a state that breaks with another in
     solidarity with a third does not face it in arms.
     """
     from allyscope.indicators.registries import row_years
@@ -549,14 +549,11 @@ def threat_table() -> pl.DataFrame:
         "ccode1", "ccode2", "carried", pl.int_ranges("start", pl.col("end") + 1).alias("year")
     ).explode("year")
     riv = riv.with_columns(carried=pl.col("carried") & (pl.col("year") > 2020))
-    mids = _direct_hostility().select(
-        "ccode1", "ccode2", "year", (pl.col("level") >= 4).alias("force")
-    )
+    mids = _direct_hostility().select("ccode1", "ccode2", "year")
     reg = (
         row_years()
         .filter((pl.col("kind") == "friction") & pl.col("subkind").is_in(["clash", "war"]))
         .select(pl.col("lo").alias("ccode1"), pl.col("hi").alias("ccode2"), "year")
-        .with_columns(force=pl.lit(True))
     )
     events = pl.concat(
         [
@@ -574,27 +571,22 @@ def _both_orders(df: pl.DataFrame, *rest: str) -> pl.DataFrame:
 
 def threats_from(rivalries: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     """ccode, threat, year, carried from rivalry-years (ccode1, ccode2, year, carried) and
-    hostile dyad-years (ccode1, ccode2, year, force).
+    hostile dyad-years (ccode1, ccode2, year).
 
     A state faces another in a year when they are listed rivals that year, or when their
-    hostile years in the last ``THREAT_WINDOW`` years number at least ``THREAT_MIN_YEARS``
-    or include force: one year's dispute is a coincidence, not a threat.
+    hostile years in the last ``THREAT_WINDOW`` years number at least ``THREAT_MIN_YEARS``:
+    a threat is faced over several years (TYPOLOGY.md); one year's dispute, even one in which
+    a ship was fired on, is a coincidence, not a threat.
     """
-    ev = (
-        _both_orders(
-            events.with_columns(pl.col("ccode1", "ccode2", "year").cast(pl.Int16)), "year", "force"
-        )
-        .group_by("ccode1", "ccode2", "year")
-        .agg(pl.col("force").any())
-    )
+    ev = _both_orders(
+        events.select(pl.col("ccode1", "ccode2", "year").cast(pl.Int16)), "year"
+    ).unique()
     win = pl.int_ranges(pl.col("year"), pl.col("year") + THREAT_WINDOW).alias("until")
-    spread = ev.select("ccode1", "ccode2", "force", win, pl.col("year").alias("y0")).explode(
-        "until"
-    )
+    spread = ev.select("ccode1", "ccode2", win, pl.col("year").alias("y0")).explode("until")
     rec = (
         spread.group_by("ccode1", "ccode2", pl.col("until").cast(pl.Int16).alias("year"))
-        .agg(n=pl.col("y0").n_unique(), force=pl.col("force").any())
-        .filter((pl.col("n") >= THREAT_MIN_YEARS) | pl.col("force"))
+        .agg(n=pl.col("y0").n_unique())
+        .filter(pl.col("n") >= THREAT_MIN_YEARS)
     )
     riv = _both_orders(
         rivalries.with_columns(pl.col("ccode1", "ccode2", "year").cast(pl.Int16)), "year", "carried"
@@ -634,9 +626,9 @@ def common_threat_pairs(threats: pl.DataFrame) -> pl.DataFrame:
     (1816, RIVALRY_CARRY_TO),
     1,
     "count",
-    "third states both face as a threat that year: a listed strategic rival, recurring "
-    "militarised disputes (two dispute-years in the last five, or force used), or severed "
-    "relations, clashes or war in the registries; never one another",
+    "third states both face as a threat that year: a listed strategic rival, or recurring "
+    "hostility (militarised disputes, or clashes and wars in the friction registry, in two of "
+    "the last five years); never one another",
 )
 def common_threats(ctx: IndicatorContext) -> pl.Series:
     def compute() -> pl.DataFrame:
