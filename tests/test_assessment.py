@@ -214,6 +214,8 @@ TH = Thresholds(convergence=0.8, depth=0.2, durability=5, breadth=2, practice_ye
         ({"declared_level": 2, "defence_2y": 2.0}, "strategic_partnership"),
         ({"declared_level": 2, "declared_fresh": True}, "strategic_partnership"),  # upgrade
         ({"declared_level": 2, "defence_2y": 2.0, "rivalry_c": 1}, "convergence"),  # rivals
+        # friction last year (an ambassador expelled): no partnership on old practice this year
+        ({"declared_level": 2, "defence_2y": 2.0, "reg_friction_2y": 1.0}, "convergence"),
         (
             {
                 "defence_2y": 2.0,

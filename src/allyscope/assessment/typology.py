@@ -216,14 +216,17 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
         | (pl.col("c_convergence") >= _th(th, "convergence"))
     ).fill_null(False)
     not_rivals = (pl.col("rivalry_c") != 1).fill_null(True)
+    # a partnership needs calm over two years: friction last year (an ambassador expelled, a
+    # defence treaty torn up) is not followed by a partnership on the strength of old practice
+    calm2 = calm & (pl.col("reg_friction_2y").fill_null(0) < 1)
     declared_sp = (
         (pl.col("declared_level") >= 2).fill_null(False)
-        & calm
+        & calm2
         & not_rivals
         & (pl.col("declared_fresh") | practice_now)
     )
     de_facto_sp = (
-        calm
+        calm2
         & not_rivals
         & practice_now
         & (
