@@ -45,11 +45,13 @@ def main(files: list[str]) -> int:
     shown = (
         checked.filter(pl.col("file").is_in([e["file"][0] for e in extra])) if extra else checked
     )
+    # a pair of parties: two states, or an organisation (sanctions the EU imposes) and a state
+    a = pl.coalesce(pl.col("a_cow").cast(pl.String), pl.col("a_org"))
+    b = pl.col("b_cow").cast(pl.String)
     dyads = shown.select(
-        pl.min_horizontal("a_cow", "b_cow").alias("lo"),
-        pl.max_horizontal("a_cow", "b_cow").alias("hi"),
+        pl.min_horizontal(a, b).alias("lo"), pl.max_horizontal(a, b).alias("hi")
     ).unique()
-    print(f"{shown.height} rows, {dyads.height} distinct dyads, all valid")
+    print(f"{shown.height} rows, {dyads.height} distinct pairs of parties, all valid")
     with pl.Config(tbl_rows=60):
         print(shown.group_by("kind", "subkind").len().sort("kind", "subkind"))
         print(

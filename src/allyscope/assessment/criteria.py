@@ -13,9 +13,9 @@ The eight criteria of the JSON contract:
                    consultation, cooperative treaties), 0 none.
 ``convergence``    UN voting closeness as a percentile among all pairs that year, averaged
                    over the last three years.
-``shared_threat``  1 when a third state is a threat both face (a listed strategic rival,
-                   recurring disputes, or war, clashes or severed relations) in the window,
-                   else 0; never one of the two.
+``shared_threat``  1 when a third state is a threat both face (a listed strategic rival, or
+                   disputes, clashes or wars with it in two of the last five years), else 0;
+                   never one of the two.
 ``depth``          the strongest of: defence cooperation in practice over the window (level
                    / 3), arms dependence (with a volume floor), trade dependence (share / 0.2).
 ``breadth``        dimensions showing cooperation, counted over those that have data.

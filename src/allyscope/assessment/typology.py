@@ -3,12 +3,14 @@
 Rules, applied in this order to each dyad-year; the first that holds decides
 (docs/assessment.md explains each with its evidence):
 
-1. ``rivalry``               open hostility: severed relations, an armed clash, use of force
-                             or war bearing on the year (friction >= 0.75); or a lesser rivalry:
-                             a listed strategic rival or militarised disputes in the last ten
-                             years, a hostile act in this or the last year, and no cooperation
-                             (no declared partnership, no security cooperation, no practised
-                             pledge). Friction overrules form.
+1. ``rivalry``               open hostility: war or severed relations bearing on the year, or a
+                             clash or use of force when they do not cooperate or when force
+                             recurs (two of the last three years); or a lesser rivalry: a listed
+                             strategic rival acting hostile this or last year without cooperation
+                             (a declared partnership, security cooperation, a peace accord, a
+                             pledge practised bilaterally), a listed rival coercing the other
+                             whatever words they exchange, or recurring hostility with militarised
+                             history and no cooperation. Friction overrules form.
 2. ``alliance``              a mutual-defence or offence pledge in force (``formal_pledge``)
                              and practised: no friction this year, and security cooperation in
                              the last five years (joint practice, an agreement, arms, fighting
@@ -19,24 +21,29 @@ Rules, applied in this order to each dyad-year; the first that holds decides
                              that lasted two years or less and ended was a wartime coalition.
                              A pledge that is not practised is typed by practice below, and the
                              year still carries ``formal_pledge``.
-3. ``strategic_partnership`` no friction this year and either a declared strategic partnership
-                             (or higher) that is practised (some cooperation in any dimension
-                             with data), or a de facto one: security practice in at least
-                             ``practice_years`` of the last five years, cooperation lasting
-                             ``durability`` years, and ``breadth`` dimensions.
-4. ``tactical_alignment``    security cooperation short of that: joint practice or forces
-                             (defence cooperation of level 2-3 in the last five years), fighting
-                             side by side, or arms dependence of at least ``depth`` against a
-                             threat both face; coercion between them does not rule it out
-                             (coalitions of convenience), a rupture or war does.
+3. ``strategic_partnership`` no friction this year or last, no listed rivalry, and either a
+                             declared strategic partnership (or higher) that is practised (some
+                             cooperation in any dimension with data, or a fresh upgrade), or a
+                             de facto one: security practice in at least ``practice_years`` of
+                             the last five years, cooperation lasting ``durability`` years, and
+                             ``breadth`` dimensions.
+4. ``tactical_alignment``    security cooperation short of that: forces on the other's territory,
+                             joint operations or a training mission this year, fighting side by
+                             side, or arms dependence of at least ``depth`` against a threat both
+                             face or over ``practice_years`` years; standing coercion between
+                             them does not rule it out (coalitions of convenience), a rupture,
+                             war or a new hostile act does.
 5. ``convergence``           no friction this year, and a declared partnership or friendship,
                              UN voting closeness at or above the ``convergence`` percentile
                              (three-year mean), or membership of a common organisation or
-                             issue-specific grouping (BRICS, SCO, G4, Astana format ...).
+                             issue-specific grouping (BRICS, SCO, G4, Astana format ...); or a
+                             threat both face, with no more than coercion between them, no new
+                             hostile act and no listed rivalry (co-opposition to a third state).
 6. ``transactional``         otherwise.
 
 A type holds until the record moves: each year takes the most common raw type of the five
-years centred on it, unless its run began with a major change of the record (:func:`smooth`). Thresholds are fitted on the reference dyads and dyad-years
+years centred on it, unless its run began with a major change of the record (:func:`smooth`).
+Thresholds are fitted on the reference dyads and dyad-years
 (:mod:`allyscope.assessment.calibration`). No rule names a state or a dyad.
 """
 
@@ -104,7 +111,6 @@ RULE_COLUMNS = (
     "short_pledge",
     "declared_fresh",
     "shared_defence_org",
-    "reg_defence_coop",
     "arms_now",
     "arms_flow_years",
     "c_convergence",
@@ -179,8 +185,6 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
         | pl.col("severed")
         | ((level >= 3) & (~cooperating | (pl.col("force_years_3") >= 2)))
     )
-    # a lesser rivalry: no cooperation, and a listed rival with a hostile act in this or the
-    # last year, or hostility (coercion, threats, force) in two of the last three years
     # a lesser rivalry: a listed rival acting hostile lately without cooperation, or coercing
     # or fighting it (registry friction of coercion or more in this or the last year) whatever
     # words they exchange; or recurring hostility without cooperation
