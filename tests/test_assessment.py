@@ -166,6 +166,8 @@ RULE_DEFAULTS = {
     "friction_starts": False,
     "rivalry_c": 0,
     "mids_10y": 0.0,
+    "armed_10y": 0.0,
+    "unsettled_war": False,
     "security_coop": False,
     "reg_defence_coop": 0,
     "defence_recent": 0.0,
@@ -251,6 +253,10 @@ TH = Thresholds(convergence=0.8, depth=0.2, durability=5, breadth=2, practice_ye
         # a listed rival coercing, whatever words they exchange
         ({"rivalry_c": 1, "declared_level": 1, "reg_friction_2y": 2.0, "strain": True}, "rivalry"),
         ({"mids_10y": 2.0, "hostile_years_3": 2.0}, "rivalry"),
+        # militarised history after COW-MID ends: a registry clash, or a war never settled
+        ({"armed_10y": 1.0, "hostile_years_3": 2.0}, "rivalry"),
+        ({"unsettled_war": True, "hostile_years_3": 3.0}, "rivalry"),
+        ({"unsettled_war": True, "hostile_years_3": 3.0, "declared_level": 1}, "convergence"),
     ],
 )
 def test_ladder_rules(kw, expected):

@@ -89,6 +89,19 @@ def test_recent_hostility_is_visible_after_the_old_sources_end(module_cache):
     assert r["type"] in ("rivalry", "transactional")
 
 
+def test_serious_rivals_stay_rivals_after_the_dispute_data_end(module_cache):
+    # no listed rivalry and no COW dispute after 2014: the war of 1950-53 was never settled
+    # (the embargo in force when it ended still bears), and that holds whatever years are read
+    by = allyscope.assess("USA", "PRK", years=(2005, 2025)).by_year
+    types = dict(zip(by["year"].to_list(), by["type"].to_list(), strict=True))
+    assert types[2010] == "rivalry" and types[2020] == "rivalry"
+    ranked = allyscope.rank("USA", 2020)
+    assert ranked.filter(pl.col("iso3_b") == "PRK")["type"].to_list() == ["rivalry"]
+    # an armed clash in the registry counts as militarised history after COW-MID ends
+    f = allyscope.assess("USA", "SYR", years=2020).frame.row(0, named=True)
+    assert f["armed_10y"] >= 1 and f["type"] == "rivalry"
+
+
 def test_ideal_point_source_break_is_not_mixed_into_the_trend(module_cache):
     d = allyscope.assess("IRN", "RUS", years=(2022, 2024)).as_dict()
     by = {y["year"]: y for y in d["by_year"]}

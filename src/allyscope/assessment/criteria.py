@@ -257,6 +257,12 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         ),
     )
     f = f.with_columns(arms_2y=_rolling_max("arms_now", 2) >= 1)
+    # militarised history after COW-MID ends (2014): armed clashes and wars in the friction
+    # registry over the last ten years
+    f = f.with_columns(
+        armed_10y=_rolling_sum((pl.col("reg_conflict") == 1).fill_null(False), HISTORY_WINDOW),
+        unsettled_war=(pl.col("unsettled_war") == 1).fill_null(False),
+    )
     trade_share = pl.max_horizontal("trade_share_a", "trade_share_b")
     f = f.with_columns(trade_dep=_carry_limited(trade_share, TRADE_END))
     # carried only where a value was actually carried (at most CARRY_YEARS past the end)

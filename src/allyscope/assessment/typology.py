@@ -119,6 +119,8 @@ RULE_COLUMNS = (
     "hostile_2y",
     "rivalry_c",
     "mids_10y",
+    "armed_10y",
+    "unsettled_war",
     "security_coop",
     "defence_recent",
     "defence_practice_years",
@@ -175,7 +177,12 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
         | (pl.col("formal_pledge") & ~pl.col("collective_pledge") & practice_any)
         | (pl.col("reg_normalised") == 1)
     ).fill_null(False)
-    history = ((pl.col("rivalry_c") == 1) | (pl.col("mids_10y") >= 1)).fill_null(False)
+    history = (
+        (pl.col("rivalry_c") == 1)
+        | (pl.col("mids_10y") >= 1)
+        | (pl.col("armed_10y") >= 1)
+        | pl.col("unsettled_war")
+    ).fill_null(False)
     level = pl.col("hostile_level").fill_null(0)
     # war or severed relations always; a clash or use of force when they do not cooperate, or
     # when force recurs (two of the last three years): one incident between partners is not

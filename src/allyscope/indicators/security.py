@@ -16,6 +16,7 @@ from allyscope.indicators import eventdata as ev
 from allyscope.indicators.catalog import TREATY_REGISTRY, indicator
 from allyscope.indicators.context import WINDOW, IndicatorContext
 from allyscope.indicators.treaties import dyad_year_features, shared_memberships
+from allyscope.sources import evidence
 from allyscope.sources.store import load
 
 ATOP = ("atop",)
@@ -344,6 +345,59 @@ def reg_conflict(ctx: IndicatorContext) -> pl.Series:
     from allyscope.indicators.registries import evidence_features
 
     return evidence_features(ctx)["reg_conflict"].cast(pl.Int8).alias("reg_conflict")
+
+
+def _unsettled_wars() -> pl.DataFrame:
+    """ccode1, ccode2, year: years after a war between them that one side's coercion, in force
+    when the war ended or begun within a year of its end, still covers (the registry's rows
+    only, so the value of a year does not depend on how many years are read)."""
+    from allyscope.indicators.registries import row_years
+
+    e = evidence.evidence().filter(
+        (pl.col("kind") == "friction") & pl.col("a_org").is_null() & (pl.col("a") != pl.col("b"))
+    )
+    e = e.with_columns(
+        lo=pl.min_horizontal("a", "b").cast(pl.Int16), hi=pl.max_horizontal("a", "b").cast(pl.Int16)
+    )
+    wars = e.filter((pl.col("subkind") == "war") & pl.col("end_date").is_not_null()).select(
+        "lo", "hi", pl.col("end_date").dt.year().alias("war_end")
+    )
+    coercion = e.filter(
+        (pl.col("level") >= 2) & ~pl.col("subkind").is_in(["war", "clash"]) & ~pl.col("end_unknown")
+    ).select(
+        "lo",
+        "hi",
+        "id",
+        pl.col("start_date").dt.year().alias("c_start"),
+        pl.col("end_date").dt.year().alias("c_end"),
+    )
+    kept = wars.join(coercion, on=["lo", "hi"]).filter(
+        (pl.col("c_start") <= pl.col("war_end") + 1)
+        & (pl.col("c_end").is_null() | (pl.col("c_end") > pl.col("war_end")))
+    )
+    years = row_years().select("id", "year")
+    return (
+        kept.join(years, on="id")
+        .filter(pl.col("year") > pl.col("war_end"))
+        .select(pl.col("lo").alias("ccode1"), pl.col("hi").alias("ccode2"), "year")
+        .unique()
+        .with_columns(n=pl.lit(1, dtype=pl.Int8))
+    )
+
+
+@indicator(
+    "unsettled_war",
+    "security",
+    ("evidence_registry",),
+    (1946, CURRENT_YEAR),
+    -1,
+    "0/1",
+    "1 if they fought a war and coercion by one of them that was in force when it ended (or "
+    "began within a year) still bears on the year: no settlement, the war's hostility goes on",
+)
+def unsettled_war(ctx: IndicatorContext) -> pl.Series:
+    t = ctx.cached("unsettled_war", _unsettled_wars)
+    return ctx.dyad_lookup(t, "n").fill_null(0).cast(pl.Int8).alias("unsettled_war")
 
 
 @indicator(
