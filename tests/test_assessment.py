@@ -167,6 +167,8 @@ RULE_DEFAULTS = {
     "rivalry_c": 0,
     "mids_10y": 0.0,
     "armed_10y": 0.0,
+    "trade_last": 0.0,
+    "trade_last_from": 2000,
     "unsettled_war": False,
     "security_coop": False,
     "reg_defence_coop": 0,
@@ -215,6 +217,9 @@ TH = Thresholds(convergence=0.8, depth=0.2, durability=5, breadth=2, practice_ye
         ({"declared_level": 2}, "convergence"),  # declared, not practised
         ({"declared_level": 2, "defence_2y": 2.0}, "strategic_partnership"),
         ({"declared_level": 2, "declared_fresh": True}, "strategic_partnership"),  # upgrade
+        # practice after the trade data end: the last observed trade share (flagged)
+        ({"declared_level": 2, "trade_last": 0.1}, "strategic_partnership"),
+        ({"declared_level": 2, "trade_last": 0.01}, "convergence"),
         ({"declared_level": 2, "defence_2y": 2.0, "rivalry_c": 1}, "convergence"),  # rivals
         # friction last year (an ambassador expelled): no partnership on old practice this year
         ({"declared_level": 2, "defence_2y": 2.0, "reg_friction_2y": 1.0}, "convergence"),

@@ -166,3 +166,14 @@ def test_no_partner_above_transactional_on_a_missing_value(module_cache):
         )
         assert backed, row["iso3_b"]
     assert "TWN" not in above["iso3_b"].to_list() and "XKX" not in above["iso3_b"].to_list()
+
+
+def test_a_declared_partnership_keeps_its_trade_substance_after_the_trade_data_end(module_cache):
+    # COW trade ends in 2014: a declared partnership with large trade is not demoted in 2020
+    # for want of data, and the year says its practice rests on the 2014 trade share
+    y = allyscope.assess("EGY", "CHN", years=2020).as_dict()["by_year"][0]
+    assert y["type"] == "strategic_partnership"
+    assert y["practice_carried_from"] == 2014
+    # a year with its own practice data carries nothing
+    y = allyscope.assess("EGY", "CHN", years=2014).as_dict()["by_year"][0]
+    assert y["practice_carried_from"] is None

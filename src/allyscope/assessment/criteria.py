@@ -264,7 +264,16 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         unsettled_war=(pl.col("unsettled_war") == 1).fill_null(False),
     )
     trade_share = pl.max_horizontal("trade_share_a", "trade_share_b")
-    f = f.with_columns(trade_dep=_carry_limited(trade_share, TRADE_END))
+    f = f.with_columns(
+        trade_dep=_carry_limited(trade_share, TRADE_END),
+        # the last observed trade share, however old (flagged by trade_last_from): read only as
+        # evidence that a declared partnership has economic substance, never as depth
+        trade_last=trade_share.forward_fill().over("a", "b", order_by="year"),
+        trade_last_from=pl.when(trade_share.is_not_null())
+        .then(y)
+        .forward_fill()
+        .over("a", "b", order_by="year"),
+    )
     # carried only where a value was actually carried (at most CARRY_YEARS past the end)
     f = f.with_columns(
         carried_trade=(y > TRADE_END) & trade_share.is_null() & pl.col("trade_dep").is_not_null()

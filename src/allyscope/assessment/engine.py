@@ -260,6 +260,13 @@ class Assessment:
             "evidence_ids": sorted(
                 {i.split("@", 1)[0] for i in (row.get("reg_evidence_ids") or [])}
             ),
+            # a declared partnership whose practice this year is the last observed trade
+            # share (COW trade ends in 2014): the year that share comes from, else null
+            "practice_carried_from": (
+                row.get("trade_last_from")
+                if row.get("type") == "strategic_partnership" and row.get("r_substance_carried")
+                else None
+            ),
             "criteria": crit,
             "dimensions": dims,
             "missing_sources": self._missing(row["year"]),

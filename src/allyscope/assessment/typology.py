@@ -137,6 +137,8 @@ RULE_COLUMNS = (
     "war",
     "forces",
     "friction_starts",
+    "trade_last",
+    "trade_last_from",
 )
 
 
@@ -226,6 +228,9 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
         | (pl.col("trade_dep") >= TRADE_SHARE_COOP)
         | (pl.col("c_convergence") >= _th(th, "convergence"))
     ).fill_null(False)
+    # a declared partnership's economic substance after the trade data end (COW, 2014): the
+    # last observed trade share, flagged as carried in the JSON
+    substance = practice_now | (pl.col("trade_last") >= TRADE_SHARE_COOP).fill_null(False)
     not_rivals = (pl.col("rivalry_c") != 1).fill_null(True)
     # a partnership needs calm over two years: friction last year (an ambassador expelled, a
     # defence treaty torn up) is not followed by a partnership on the strength of old practice
@@ -234,7 +239,7 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
         (pl.col("declared_level") >= 2).fill_null(False)
         & calm2
         & not_rivals
-        & (pl.col("declared_fresh") | practice_now)
+        & (pl.col("declared_fresh") | substance)
     )
     de_facto_sp = (
         calm2
@@ -284,6 +289,8 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
         practised_pledge.alias("r_alliance"),
         (declared_sp | de_facto_sp).alias("r_partnership"),
         declared_sp.alias("r_declared_partnership"),
+        # the declared partnership's practice rests on a trade share carried past 2014
+        (declared_sp & ~pl.col("declared_fresh") & ~practice_now).alias("r_substance_carried"),
         tactical.alias("r_tactical"),
         converging.alias("r_convergence"),
     ]
