@@ -171,6 +171,7 @@ DIMENSION_TITLES = {
 #: the narrowest card of the dashboard (two dyads side by side).
 REPORT_PLOT_PX = 880
 DASHBOARD_PLOT_PX = 380
+DASHBOARD_SINGLE_PLOT_PX = 600
 LABEL_FONT_PX = 11
 #: Width of a character of the label font, as a share of its size (generous for sans-serif).
 CHAR_EM = 0.62
@@ -402,6 +403,21 @@ def ideal_chart(d: dict[str, Any]) -> dict[str, Any]:
             final = seg[0]["measure"] != "all votes"
             band = f"{names[side]}: 90% interval"
             group = f"ideal-{side}"
+            if len(seg) == 1:  # one year: its interval as a vertical bar
+                traces.append(
+                    {
+                        "type": "scatter",
+                        "mode": "lines",
+                        "x": [xs[0], xs[0]],
+                        "y": [lo[0], hi[0]],
+                        "line": {"width": 6, "color": BAND[colour]},
+                        "name": band,
+                        "showlegend": False,
+                        "legendgroup": group + "-band",
+                        "hoverinfo": "skip",
+                    }
+                )
+                lo, hi = [None], [None]  # the band traces below draw nothing
             traces += [
                 {
                     "type": "scatter",
@@ -506,14 +522,20 @@ def _label_rows(
     n = len(rows)
     notes = [
         {
-            "x": x,
+            # the label sits at x (data) above the plot, a thin line down to its period
+            "x": (p["start"] + p["end"]) / 2,
             "y": 1,
             "xref": "x",
             "yref": "paper",
-            "yshift": 6 + (n - 1 - r) * LABEL_ROW_PX,
-            "yanchor": "bottom",
+            "ax": x,
+            "axref": "x",
+            "ay": -(LABEL_ROW_PX // 2 + 6 + (n - 1 - r) * LABEL_ROW_PX),
+            "ayref": "pixel",
+            "showarrow": True,
+            "arrowhead": 0,
+            "arrowwidth": 1,
+            "arrowcolor": MUTED,
             "text": text,
-            "showarrow": False,
             "bgcolor": TYPE_COLOURS[p["type"]],
             "font": {"size": LABEL_FONT_PX, "color": TEXT_ON[p["type"]]},
             "borderpad": 2,
@@ -639,7 +661,7 @@ def timeline(d: dict[str, Any], plot_px: int = REPORT_PLOT_PX) -> dict[str, Any]
             "layout": _layout(
                 barmode="overlay",
                 bargap=0.15,
-                height=340 + top,
+                height=400 + top,
                 margin={"l": 92, "r": 12, "t": top, "b": 48},
                 xaxis=_xaxis(d),
                 yaxis=_axis(
@@ -654,7 +676,7 @@ def timeline(d: dict[str, Any], plot_px: int = REPORT_PLOT_PX) -> dict[str, Any]
                 legend={
                     "orientation": "h",
                     "yanchor": "top",
-                    "y": -0.2,
+                    "y": -0.22,
                     "x": 0,
                     "font": {"color": TEXT},
                 },
@@ -726,12 +748,19 @@ def charts(d: dict[str, Any], plot_px: int = REPORT_PLOT_PX) -> list[dict[str, A
 
 
 def share_scales(views: list[list[dict[str, Any]]]) -> None:
-    """Give charts of the same id in several views (compare) the union of their y ranges."""
+    """Give charts of the same id in several views (compare) the union of their y ranges
+    and the same plot height."""
     by_id: dict[str, list[dict[str, Any]]] = {}
     for view in views:
         for c in view:
             by_id.setdefault(c["id"], []).append(c)
     for same in by_id.values():
+        if len(same) > 1:  # the same plot height: the top margin holds the period labels
+            top = max(c["figure"]["layout"]["margin"]["t"] for c in same)
+            for c in same:
+                lay = c["figure"]["layout"]
+                lay["height"] += top - lay["margin"]["t"]
+                lay["margin"] = {**lay["margin"], "t": top}
         ranges = [c["figure"]["layout"]["yaxis"].get("range") for c in same]
         if len(same) < 2 or any(r is None for r in ranges):
             continue
