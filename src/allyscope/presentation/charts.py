@@ -169,7 +169,7 @@ DIMENSION_TITLES = {
 }
 #: Plot width (px) the timeline's period labels are laid out for: the report's chart, and
 #: the narrowest card of the dashboard (two dyads side by side).
-REPORT_PLOT_PX = 880
+REPORT_PLOT_PX = 640
 DASHBOARD_PLOT_PX = 380
 DASHBOARD_SINGLE_PLOT_PX = 600
 LABEL_FONT_PX = 11
