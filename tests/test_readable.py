@@ -209,8 +209,15 @@ def test_ideal_points_are_drawn_with_their_posterior_interval(d):
 
 def test_compare_views_share_their_y_scales(d, cache):
     other = allyscope.assess("RUS", "CHN", years=(1992, 2025)).as_dict()
-    views = [charts.charts(d, charts.DASHBOARD_PLOT_PX), charts.charts(other, charts.DASHBOARD_PLOT_PX)]
+    sides = charts.state_colours([d, other])
+    assert sides[0][1] == sides[1][0]  # Russia has one colour in both views
+    assert len({*sides[0], *sides[1]}) == 3
+    views = [charts.charts(x, charts.DASHBOARD_PLOT_PX, s) for x, s in zip([d, other], sides, strict=True)]
     charts.share_scales(views)
+    arms = [
+        {t["name"]: t["line"]["color"] for t in v[3]["figure"]["data"]} for v in views
+    ]  # security-arms: each state's own colour
+    assert arms[0]["Russia's arms imports from Iran (share)"] == arms[1]["Russia's arms imports from China (share)"]
     for left, right in zip(*views, strict=True):
         assert left["id"] == right["id"]
         ll, rl = left["figure"]["layout"], right["figure"]["layout"]

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from allyscope.presentation.palette import (
-    BAND,
     DYAD_LINES,
     FONT,
     GRID,
@@ -32,10 +31,12 @@ from allyscope.presentation.palette import (
     NODATA_TEXT,
     SIDE_A,
     SIDE_B,
+    STATE_COLOURS,
     TEXT,
     TEXT_ON,
     TYPE_COLOURS,
     WHITE,
+    band,
 )
 from allyscope.presentation.verdict import carried_text, number, words
 
@@ -315,15 +316,21 @@ def _value_range(values: list[float], unit: str) -> list[float]:
     return [0.0, max(top, 0.01) * 1.15]
 
 
-def _colour(name: str, i: int) -> str:
+#: The colours of state A and state B (compare views give a state the same colour in both).
+Sides = tuple[str, str]
+
+
+def _colour(name: str, i: int, sides: Sides) -> str:
     if name.endswith(("_a_from_b", "_share_a")) or name == "ideal_a":
-        return SIDE_A
+        return sides[0]
     if name.endswith(("_b_from_a", "_share_b")) or name == "ideal_b":
-        return SIDE_B
+        return sides[1]
     return DYAD_LINES[i % len(DYAD_LINES)]
 
 
-def indicator_chart(d: dict[str, Any], spec: Spec) -> dict[str, Any]:
+def indicator_chart(
+    d: dict[str, Any], spec: Spec, sides: Sides = (SIDE_A, SIDE_B)
+) -> dict[str, Any]:
     """A chart of ``spec``'s indicators (one unit) over the assessed years."""
     meta = _meta(d)
     units = {meta[n]["unit"] for n in spec.indicators}
@@ -346,7 +353,7 @@ def indicator_chart(d: dict[str, Any], spec: Spec) -> dict[str, Any]:
                 "y": ys,
                 "connectgaps": False,
                 "name": name,
-                "line": {"color": _colour(n, i), "width": 2},
+                "line": {"color": _colour(n, i, sides), "width": 2},
                 "marker": {"size": 5},
                 "hovertemplate": "%{x}: %{y}<extra>" + name + "</extra>",
             }
@@ -363,7 +370,9 @@ def indicator_chart(d: dict[str, Any], spec: Spec) -> dict[str, Any]:
             "layout": _layout(
                 xaxis=_xaxis(d),
                 yaxis=_axis(
-                    f"{spec.measure} ({UNIT_WORDS[unit]})", range=_value_range(values, unit)
+                    f"{spec.measure} ({UNIT_WORDS[unit]})",
+                    range=_value_range(values, unit),
+                    **({"dtick": 1, "tickformat": "d"} if unit == "count" and max(values, default=0) <= 8 else {}),
                 ),
                 shapes=shapes,
                 annotations=notes,
@@ -372,7 +381,7 @@ def indicator_chart(d: dict[str, Any], spec: Spec) -> dict[str, Any]:
     }
 
 
-def ideal_chart(d: dict[str, Any]) -> dict[str, Any]:
+def ideal_chart(d: dict[str, Any], sides: Sides = (SIDE_A, SIDE_B)) -> dict[str, Any]:
     """Both states' UN ideal points with their posterior interval, segment by segment.
 
     A segment is a run of consecutive years with one estimate (all votes; final-passage
@@ -384,7 +393,7 @@ def ideal_chart(d: dict[str, Any]) -> dict[str, Any]:
     traces: list[dict[str, Any]] = []
     has: dict[int, bool] = {}
     values: list[float] = []
-    for side, colour in (("a", SIDE_A), ("b", SIDE_B)):
+    for side, colour in zip(("a", "b"), sides, strict=True):
         pts = [r for r in rows if r[side] is not None]
         segments: list[list[dict[str, Any]]] = []
         for r in pts:  # the assessed years: a few dozen
@@ -401,7 +410,7 @@ def ideal_chart(d: dict[str, Any]) -> dict[str, Any]:
             mid = [r[side]["ideal"] for r in seg]
             values += [v for v in lo + hi if v is not None]
             final = seg[0]["measure"] != "all votes"
-            band = f"{names[side]}: 90% interval"
+            band_name = f"{names[side]}: 90% interval"
             group = f"ideal-{side}"
             if len(seg) == 1:  # one year: its interval as a vertical bar
                 traces.append(
@@ -410,8 +419,8 @@ def ideal_chart(d: dict[str, Any]) -> dict[str, Any]:
                         "mode": "lines",
                         "x": [xs[0], xs[0]],
                         "y": [lo[0], hi[0]],
-                        "line": {"width": 6, "color": BAND[colour]},
-                        "name": band,
+                        "line": {"width": 6, "color": band(colour)},
+                        "name": band_name,
                         "showlegend": False,
                         "legendgroup": group + "-band",
                         "hoverinfo": "skip",
@@ -435,9 +444,9 @@ def ideal_chart(d: dict[str, Any]) -> dict[str, Any]:
                     "x": xs,
                     "y": hi,
                     "fill": "tonexty",
-                    "fillcolor": BAND[colour],
+                    "fillcolor": band(colour),
                     "line": {"width": 0, "color": colour},
-                    "name": band,
+                    "name": band_name,
                     "showlegend": k == 0,
                     "legendgroup": group + "-band",
                     "hoverinfo": "skip",
@@ -649,7 +658,7 @@ def timeline(d: dict[str, Any], plot_px: int = REPORT_PLOT_PX) -> dict[str, Any]
     return {
         "id": "timeline",
         "dimension": None,
-        "title": "Relationship type per year",
+        "title": "The type, year by year, with its periods",
         "unit": "type",
         "sources": [
             "types: allyscope's criteria and rules (docs/assessment.md) over the sources "
@@ -693,7 +702,7 @@ DEPENDENCE = {
 }
 
 
-def asymmetry_chart(d: dict[str, Any]) -> dict[str, Any]:
+def asymmetry_chart(d: dict[str, Any], sides: Sides = (SIDE_A, SIDE_B)) -> dict[str, Any]:
     """Each side's dependence on the other per dimension (the asymmetry's own figures)."""
     names = _names(d)
     a, b = d["dyad"]["a"], d["dyad"]["b"]
@@ -710,7 +719,7 @@ def asymmetry_chart(d: dict[str, Any]) -> dict[str, Any]:
             "marker": {"color": colour},
             "hovertemplate": "%{y}<extra>" + side["name"] + "</extra>",
         }
-        for side, other, colour in ((a, names["b"], SIDE_A), (b, names["a"], SIDE_B))
+        for side, other, colour in ((a, names["b"], sides[0]), (b, names["a"], sides[1]))
     ]
     values = [v["dependence"][s] for _, v in dims for s in (a["iso3"], b["iso3"])]
     sources = _source_line(d, tuple(DEPENDENCE[k][1] for k, _ in dims if k in DEPENDENCE))
@@ -736,14 +745,32 @@ def asymmetry_chart(d: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def charts(d: dict[str, Any], plot_px: int = REPORT_PLOT_PX) -> list[dict[str, Any]]:
+def charts(
+    d: dict[str, Any], plot_px: int = REPORT_PLOT_PX, sides: Sides = (SIDE_A, SIDE_B)
+) -> list[dict[str, Any]]:
     """Every chart of an assessment, in reading order: timeline, dimensions, asymmetry."""
     out = [timeline(d, plot_px)]
     for spec in SPECS:
         if spec.id == "diplomatic-closeness" and d.get("ideal_points"):
-            out.append(ideal_chart(d))
-        out.append(indicator_chart(d, spec))
-    out.append(asymmetry_chart(d))
+            out.append(ideal_chart(d, sides))
+        out.append(indicator_chart(d, spec, sides))
+    out.append(asymmetry_chart(d, sides))
+    return out
+
+
+def state_colours(results: list[dict[str, Any]]) -> list[Sides]:
+    """The colours of each view's two states: a state keeps its colour across views."""
+    given: dict[int, str] = {}
+    free = list(STATE_COLOURS)
+    out: list[Sides] = []
+    for r in results:
+        pair = []
+        for side in ("a", "b"):
+            cow = r["dyad"][side]["cow"]
+            if cow not in given:
+                given[cow] = free.pop(0)
+            pair.append(given[cow])
+        out.append((pair[0], pair[1]))
     return out
 
 

@@ -38,9 +38,16 @@ TEXT_ON = {
 #: Lines: state A, state B (the same in every chart), then series of the pair.
 SIDE_A = "#0072b2"
 SIDE_B = "#d55e00"
+#: A state's colour in every chart of a page: A and B, then the other pair of a compare view.
+STATE_COLOURS = (SIDE_A, SIDE_B, "#8c510a", "#c51b7d")
 DYAD_LINES = ("#009e73", "#6a3d9a", "#222222")
-#: The posterior bands of the ideal points (the side's colour, transparent).
-BAND = {SIDE_A: "rgba(0, 114, 178, 0.2)", SIDE_B: "rgba(213, 94, 0, 0.2)"}
+
+
+def band(colour: str, alpha: float = 0.2) -> str:
+    """A state's colour, transparent: the posterior band of its ideal points."""
+    h = colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r}, {g}, {b}, {alpha})"
 FONT = 'system-ui, -apple-system, "Segoe UI", sans-serif'
 
 #: Every text colour on every background the templates and charts use.

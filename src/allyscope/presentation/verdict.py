@@ -123,12 +123,12 @@ def threshold_words(th: dict[str, Any]) -> list[str]:
             "years of cooperation"
         ),
         "breadth": lambda v: (
-            f"breadth: ... and cooperation in at least {v} "
+            f"breadth: a de facto strategic partnership also needs cooperation in at least {v} "
             f"dimension{'s' if v != 1 else ''} above the baseline of all pairs"
         ),
         "practice_years": lambda v: (
-            f"practice: ... and security practice (defence cooperation or arms deliveries) in "
-            f"at least {v} of the last five years"
+            "practice: a de facto strategic partnership also needs security practice (defence "
+            f"cooperation or arms deliveries) in at least {v} of the last five years"
         ),
     }
     return [known[k](v) if k in known else f"{words(k)}: {v}" for k, v in th.items()]

@@ -167,7 +167,10 @@ def _view(a: str, b: str, c: str | None, d: str | None, years: str | None, third
     pairs = [(a, b)] + ([(c, d)] if c and d else [])
     results = [_assessment(x, y, years, third) for x, y in pairs]  # type: ignore[arg-type]
     width = charts.DASHBOARD_PLOT_PX if len(pairs) > 1 else charts.DASHBOARD_SINGLE_PLOT_PX
-    figures = [charts.charts(r, width) for r in results]
+    figures = [
+        charts.charts(r, width, sides)
+        for r, sides in zip(results, charts.state_colours(results), strict=True)
+    ]
     charts.share_scales(figures)
     views = []
     for r, figs in zip(results, figures, strict=True):
