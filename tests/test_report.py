@@ -101,6 +101,58 @@ def test_report_charts_render_in_chromium_offline(html, tmp_path):
     assert shot.stat().st_size > 20_000
 
 
+@pytest.mark.skipif(
+    __import__("shutil").which("chromium") is None,
+    reason="Debian's chromium is not installed (.ci/run installs it)",
+)
+@pytest.mark.parametrize(("years", "width"), [((2012, 2025), 1200), ((1992, 2025), 800)])
+def test_report_charts_are_readable_in_chromium(html, tmp_path, years, width):
+    """Drawn by the browser: an x and y axis title on every chart, sources under it,
+    legends in words, period labels inside the chart and apart, every text at 4.5:1."""
+    import shutil
+
+    if years != (2012, 2025):  # seven periods, some of one year, in a narrow window
+        html = render_report(allyscope.assess("IRN", "RUS", years=years).as_dict())
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests._browser import CHART_TEXT_JS, TEXT_COLOURS_JS, low_contrast, overlaps
+
+    page_file = tmp_path / "report.html"
+    page_file.write_text(html, encoding="utf-8")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": width, "height": 1200})
+        outside = []
+        page.route(
+            "**/*",
+            lambda route: route.continue_()
+            if route.request.url.startswith("file:")
+            else (outside.append(route.request.url), route.abort()),
+        )
+        page.goto(page_file.as_uri())
+        page.wait_for_selector("figure.chart .main-svg")
+        page.wait_for_timeout(500)
+        figures = page.evaluate(CHART_TEXT_JS)
+        texts = page.evaluate(TEXT_COLOURS_JS)
+        browser.close()
+    assert outside == []
+    assert len(figures) == 12  # timeline, ideal points, nine indicator charts, asymmetry
+    for f in figures:
+        assert f["y"] and f["y"][0].strip() and f["x"] and f["x"][0].strip(), f["id"]
+        assert f["source"].startswith("Sources: "), f["id"]
+        assert f["legend"] and not [t for t in f["legend"] if "_" in t], f["id"]
+    (timeline,) = [f for f in figures if f["id"] == "timeline"]
+    labels = timeline["labels"]
+    periods_line = html.split('<p class="periods">', 1)[1].split("</p>", 1)[0]
+    assert len(labels) == periods_line.count('class="chip"')
+    assert not overlaps(labels)
+    for lab in labels:
+        assert timeline["svg"]["left"] <= lab["left"] and lab["right"] <= timeline["svg"]["right"]
+        assert timeline["svg"]["top"] <= lab["top"]
+    assert len(texts) > 300
+    assert not low_contrast(texts)
+
+
 # --- the documents and UN General Debate sections --------------------------------------
 
 # A paragraph of seed 001 ("Iran and Russia: From Potential to Obstruction in Strategic

@@ -90,6 +90,16 @@ CARRIED = {
     "shared_threat": (("carried_rivalry", 2020),),
     "friction": (("carried_rivalry", 2020),),
 }
+#: The datasets a carried flag stands for (``rests_on`` in the JSON); None: those of the
+#: criterion's indicators whose coverage holds the year the value comes from.
+CARRIED_DATASETS: dict[str, tuple[str, ...] | None] = {
+    "carried_atop": ("atop",),
+    "carried_convergence": None,
+    "carried_trade": ("cow_trade", "cow_trade_national"),
+    "carried_rivalry": ("tss_rivalries", "td_rivalries"),
+}
+#: The posterior interval of the ideal points given with them (``ideal_points`` in the JSON).
+IDEAL_INTERVAL = "5th to 95th percentile of the posterior"
 #: Years before the first requested year (and after the last, for smoothing) that every
 #: assessment reads, so that a year's result never depends on the window asked for.
 SERIES_START = 1946
@@ -143,13 +153,14 @@ class Assessment:
 
     @property
     def current(self) -> dict[str, object]:
-        """The last assessed year's type, score and confidence (the headline verdict)."""
+        """The last assessed year's type, score, confidence and robustness (the headline verdict)."""
         row = self.frame.row(-1, named=True)
         return {
             "year": row["year"],
             "type": row["type"],
             "score": row["score"],
             "confidence": row["confidence"],
+            "robustness": _clean(row.get("robustness")),
         }
 
     def _datasets(self) -> list[str]:
@@ -210,6 +221,52 @@ class Assessment:
                 return year if year is not None else row.get("convergence_from")
         return None
 
+    def _rests_on(
+        self, row: dict[str, Any], crit: dict[str, dict[str, Any]], missing: list[str]
+    ) -> list[dict[str, object]]:
+        """The datasets whose values enter the year's criteria, each with the criteria it
+        feeds and ``carried_from`` (the year a value carried past the source's end comes
+        from; null when the source has the year). A dataset of a composite indicator that has
+        ended is left out unless its value is carried (the value comes from its other sources).
+        """
+        used: dict[tuple[str, int | None], list[str]] = {}
+
+        def add(dataset: str, carried: int | None, c: str) -> None:
+            names = used.setdefault((dataset, carried), [])
+            if c not in names:
+                names.append(c)
+
+        for c, v in crit.items():
+            for item in v["evidence"]:
+                if item["value"] is None:
+                    continue
+                carried = item.get("carried_from")
+                for ds in item["datasets"]:
+                    if carried is not None or ds not in missing:
+                        add(ds, carried, c)
+            for flag, end in CARRIED.get(c, ()):
+                if not row.get(flag):
+                    continue
+                year = end if end is not None else row.get("convergence_from")
+                if year is None:
+                    continue
+                names = CARRIED_DATASETS[flag]
+                if names is None:
+                    names = tuple(
+                        d
+                        for i in CRITERION_INDICATORS[c]
+                        if INDICATORS[i].coverage[0] <= year <= INDICATORS[i].coverage[1]
+                        for d in INDICATORS[i].datasets
+                    )
+                for d in dict.fromkeys(names):
+                    add(f"{d} {_version(d)}", year, c)
+        return [
+            {"dataset": ds, "carried_from": carried, "criteria": names}
+            for (ds, carried), names in sorted(
+                used.items(), key=lambda kv: (kv[0][1] is not None, kv[0][0], kv[0][1] or 0)
+            )
+        ]
+
     def _pledge(self, row: dict[str, Any]) -> list[dict[str, object]]:
         """Where the formal pledge of the year comes from (empty when there is none)."""
         if not row.get("formal_pledge"):
@@ -240,6 +297,7 @@ class Assessment:
             }
             for c in CRITERIA
         }
+        missing = self._missing(row["year"])
         dims: dict[str, object] = {}
         for dim in DIMENSIONS:
             dims[dim] = {
@@ -269,7 +327,8 @@ class Assessment:
             ),
             "criteria": crit,
             "dimensions": dims,
-            "missing_sources": self._missing(row["year"]),
+            "missing_sources": missing,
+            "rests_on": self._rests_on(row, crit, missing),
         }
 
     def as_dict(self) -> dict[str, object]:
@@ -306,7 +365,54 @@ class Assessment:
             "years_without_rows": self.missing_years,
             "indicators": [i.as_dict() for i in catalog()],
             "events": self._events(),
+            "ideal_points": self._ideal_points(),
             "sources": sources,
+        }
+
+    def _ideal_points(self) -> dict[str, object]:
+        """Both sides' UNGA ideal points with their posterior interval, per assessed year.
+
+        The same estimate as the ``ideal_a``/``ideal_b`` indicators: all votes where a year
+        has that estimate, final-passage votes otherwise (2024).
+        """
+        from allyscope.sources.store import load
+
+        t = load(
+            "voeten_idealpoints",
+            ["ccode", "year", "idealpointall", "q5all", "q95all", "idealpointfp", "q5fp", "q95fp"],
+        )
+        has_all = t.group_by("year").agg(pl.col("idealpointall").is_not_null().any().alias("all"))
+        t = (
+            t.filter(pl.col("ccode").is_in([self.a.cow, self.b.cow]))
+            .filter(pl.col("year").is_between(*self.years))
+            .join(has_all, on="year")
+        )
+
+        def pick(all_col: str, fp_col: str) -> pl.Expr:
+            return pl.when("all").then(pl.col(all_col)).otherwise(pl.col(fp_col))
+
+        t = t.select(
+            "ccode",
+            "year",
+            pl.when("all")
+            .then(pl.lit("all votes"))
+            .otherwise(pl.lit("final-passage votes"))
+            .alias("measure"),
+            pick("idealpointall", "idealpointfp").alias("ideal"),
+            pick("q5all", "q5fp").alias("low"),
+            pick("q95all", "q95fp").alias("high"),
+        ).drop_nulls("ideal")
+        side = {self.a.cow: "a", self.b.cow: "b"}
+        by_year: dict[int, dict[str, object]] = {}
+        for r in t.sort("year").iter_rows(named=True):  # at most two rows per assessed year
+            y = by_year.setdefault(
+                r["year"], {"year": r["year"], "measure": r["measure"], "a": None, "b": None}
+            )
+            y[side[r["ccode"]]] = {k: _clean(r[k]) for k in ("ideal", "low", "high")}
+        return {
+            "dataset": f"voeten_idealpoints {_version('voeten_idealpoints')}",
+            "interval": IDEAL_INTERVAL,
+            "by_year": list(by_year.values()),
         }
 
     def _events(self) -> list[dict[str, object]]:

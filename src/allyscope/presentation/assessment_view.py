@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from allyscope.presentation import verdict
+
 CRITERIA_SHOWN = ("commitment", "convergence", "shared_threat", "depth", "breadth", "friction")
 TOP = 5
 CRITERIA_TEXT = ("commitment", "convergence", "shared_threat", "friction")
@@ -30,12 +32,26 @@ def _fmt(v: Any) -> str:
 
 
 def _headline(d: dict[str, Any]) -> str:
-    a, b, cur = d["dyad"]["a"], d["dyad"]["b"], d["current"]
-    return (
-        f"{a['name']} ({a['iso3']}) – {b['name']} ({b['iso3']}), {d['years'][0]}-{d['years'][1]}: "
-        f"in {cur['year']} a {cur['type'].replace('_', ' ')} "
-        f"(score {_fmt(cur['score'])}, confidence {_fmt(cur['confidence'])})"
-    )
+    return verdict.headline(d)
+
+
+def _basis(d: dict[str, Any]) -> list[str]:
+    """What the headline year rests on: robustness in words, carried criteria, sources."""
+    last = verdict.last_year(d)
+    if last is None:
+        return []
+    lines = [verdict.robustness_words(d["current"].get("robustness"))]
+    kept = verdict.carried_text(last)
+    if kept:
+        lines.append(f"{verdict.CARRIED_MARK} carried past its source's end: {kept}")
+    lines.append(verdict.rests_on_text(last))
+    return lines
+
+
+def _crit(v: dict[str, Any]) -> str:
+    """A criterion's value, marked when it is carried past its source's end."""
+    mark = verdict.CARRIED_MARK if v.get("carried_from") is not None else ""
+    return _fmt(v["value"]) + mark
 
 
 def _dependence(d: dict[str, Any]) -> list[str]:
@@ -62,7 +78,7 @@ def rich_view(d: dict[str, Any]) -> list[Any]:
     from rich.panel import Panel
     from rich.table import Table
 
-    out: list[Any] = [Panel(_headline(d), style="bold")]
+    out: list[Any] = [Panel(_headline(d), style="bold"), "\n".join(_basis(d))]
     pt = Table(title="Periods", header_style="bold")
     for c in ("years", "type", "confidence", "robustness", "starts at"):
         pt.add_column(c)
@@ -94,9 +110,10 @@ def rich_view(d: dict[str, Any]) -> list[Any]:
             _fmt(y["score"]),
             _fmt(y["confidence"]),
             _fmt(y.get("robustness")),
-            *[_fmt(y["criteria"][c]["value"]) for c in CRITERIA_TEXT],
+            *[_crit(y["criteria"][c]) for c in CRITERIA_TEXT],
         )
     out.append(yt)
+    out.append(verdict.CARRIED_NOTE)
     out.append(Panel("\n".join(_dependence(d)), title="Who needs whom"))
     if d["periods"]:
         last = d["periods"][-1]
@@ -126,6 +143,8 @@ def markdown_view(d: dict[str, Any]) -> str:
     lines = [
         f"# {_headline(d)}",
         "",
+        *[f"- {line}" for line in _basis(d)],
+        "",
         "## Periods",
         "",
         "| years | type | confidence | robustness | starts at |",
@@ -144,12 +163,12 @@ def markdown_view(d: dict[str, Any]) -> str:
         "|---" * (5 + len(CRITERIA_SHOWN)) + "|",
     ]
     for y in d["by_year"]:
-        vals = " | ".join(_fmt(y["criteria"][c]["value"]) for c in CRITERIA_SHOWN)
+        vals = " | ".join(_crit(y["criteria"][c]) for c in CRITERIA_SHOWN)
         lines.append(
             f"| {y['year']} | {y['type']} | {_fmt(y['score'])} | {_fmt(y['confidence'])} "
             f"| {_fmt(y.get('robustness'))} | {vals} |"
         )
-    lines += ["", "## Who needs whom", ""] + [f"- {s}" for s in _dependence(d)]
+    lines += ["", verdict.CARRIED_NOTE + ".", "", "## Who needs whom", ""] + [f"- {s}" for s in _dependence(d)]
     for title, items in (("Drivers", d["drivers"]), ("Obstacles", d["obstacles"])):
         lines += [
             "",

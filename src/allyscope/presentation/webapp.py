@@ -4,9 +4,13 @@ Endpoints (OpenAPI schema at /openapi.json, docs at /docs):
 
 - ``GET /api/states``: every state of the COW system: cow, iso3, name (for the dyad picker);
 - ``GET /api/assess?a=IRN&b=RUS&years=1992-2025``: the assessment's JSON contract;
+- ``GET /api/view?a=IRN&b=RUS&c=RUS&d=CHN&years=1992-2025``: what the page shows of one
+  dyad (or two, compared on shared y scales): the verdict and tables as HTML and the charts
+  as plotly figures, rendered from the assessment by the report's templates;
 - ``GET /api/rank?state=IRN&year=2023&top=50``: a state's partners by type and score;
 - ``GET /api/panel?dyads=IRN-RUS&years=2000-2014&variables=atop,trade&format=csv``: a panel
   slice as CSV, Parquet or JSON (at most 50 dyads and 100 years);
+- ``GET /api/variables``: the panel's variables (columns, datasets, years) and those limits;
 - ``GET /``: the dashboard page (plotly.js is served by the app itself, never from a CDN).
 
 - ``GET /docs``: the OpenAPI page, its scripts served by the app (fastapi-offline).
@@ -31,7 +35,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from allyscope import __version__
@@ -140,14 +143,71 @@ def _json(obj: Any) -> bytes:
     return dumps(obj).encode()
 
 
-def _assess(a: str, b: str, years: str | None, third: str) -> bytes:
+def _assessment(a: str, b: str, years: str | None, third: str) -> dict[str, Any]:
     from allyscope.assessment import assess
     from allyscope.assessment.engine import parse_year_range
 
     first, last = parse_year_range(years)
     if last - first + 1 > MAX_YEARS:
         raise InvalidInputError(f"at most {MAX_YEARS} years per request; got {first}-{last}")
-    return _json(assess(a, b, years=(first, last), third=third).as_dict())
+    return assess(a, b, years=(first, last), third=third).as_dict()
+
+
+def _assess(a: str, b: str, years: str | None, third: str) -> bytes:
+    return _json(_assessment(a, b, years, third))
+
+
+def _view(a: str, b: str, c: str | None, d: str | None, years: str | None, third: str) -> bytes:
+    """The page's views of A-B (and C-D beside it): HTML of the verdict and tables, figures."""
+    from allyscope.presentation import charts
+    from allyscope.presentation.report import render_card
+
+    if bool(c) != bool(d):
+        raise InvalidInputError("to compare, give both states of the second pair (c and d)")
+    pairs = [(a, b)] + ([(c, d)] if c and d else [])
+    results = [_assessment(x, y, years, third) for x, y in pairs]  # type: ignore[arg-type]
+    width = charts.DASHBOARD_PLOT_PX if len(pairs) > 1 else charts.DASHBOARD_SINGLE_PLOT_PX
+    figures = [
+        charts.charts(r, width, sides)
+        for r, sides in zip(results, charts.state_colours(results), strict=True)
+    ]
+    charts.share_scales(figures)
+    views = []
+    for r, figs in zip(results, figures, strict=True):
+        views.append(
+            {
+                "dyad": f"{r['dyad']['a']['iso3']}-{r['dyad']['b']['iso3']}",
+                "title": f"{r['dyad']['a']['name']} – {r['dyad']['b']['name']}",
+                "years": r["years"],
+                "html": render_card(r, figs),
+                "charts": [{"id": f["id"], "figure": f["figure"]} for f in figs],
+            }
+        )
+    return _json({"views": views})
+
+
+@lru_cache(maxsize=1)
+def _variables() -> bytes:
+    """The panel's variables with their columns, datasets and years, and the download limits."""
+    from allyscope.panel.variables import FAMILIES
+
+    return _json(
+        {
+            "max_dyads": MAX_PANEL_DYADS,
+            "max_years": MAX_PANEL_YEARS,
+            "variables": [
+                {
+                    "name": name,
+                    "description": f.description,
+                    "first_year": f.coverage[0],
+                    "last_year": f.coverage[1],
+                    "datasets": list(f.datasets),
+                    "columns": list(f.columns),
+                }
+                for name, f in FAMILIES.items()
+            ],
+        }
+    )
 
 
 def _rank(state: str, year: int, top: int) -> bytes:
@@ -188,10 +248,13 @@ def _states() -> bytes:
     )
 
 
+@lru_cache(maxsize=1)
 def _page() -> str:
-    return (resources.files("allyscope.presentation") / "templates" / "dashboard.html").read_text(
-        "utf-8"
-    )
+    """The dashboard page, its colours from :mod:`allyscope.presentation.palette`."""
+    from allyscope.presentation import palette
+    from allyscope.presentation.report import environment
+
+    return str(environment().get_template("dashboard.html").render(palette=palette))
 
 
 def create_app(allowed_hosts: Sequence[str] = LOOPBACK_HOSTS, pool: HeavyPool | None = None) -> Any:
@@ -274,6 +337,27 @@ def create_app(allowed_hosts: Sequence[str] = LOOPBACK_HOSTS, pool: HeavyPool | 
         """The assessment of a dyad (the JSON contract of `allyscope assess --format json`)."""
         body = await heavy.run(_assess, a.strip(), b.strip(), years, third.strip())
         return Response(body, media_type="application/json")
+
+    @app.get("/api/view")
+    async def view(
+        a: str = Query(..., min_length=1, max_length=64, description="first state"),
+        b: str = Query(..., min_length=1, max_length=64, description="second state"),
+        c: str | None = Query(None, max_length=64, description="first state of a pair to compare"),
+        d: str | None = Query(None, max_length=64, description="its partner"),
+        years: str | None = Query(
+            None, max_length=9, pattern=YEARS_PATTERN, description="e.g. 1992-2025"
+        ),
+        third: str = Query("USA", max_length=64),
+    ) -> Response:
+        """What the dashboard shows of a dyad (or two): the verdict, tables and charts."""
+        second = (c or "").strip() or None, (d or "").strip() or None
+        body = await heavy.run(_view, a.strip(), b.strip(), *second, years, third.strip())
+        return Response(body, media_type="application/json")
+
+    @app.get("/api/variables")
+    async def variables() -> Response:
+        """The panel's variables (columns, datasets, years) and the download limits."""
+        return Response(_variables(), media_type="application/json")
 
     @app.get("/api/rank")
     async def rank(
