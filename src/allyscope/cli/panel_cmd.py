@@ -109,7 +109,8 @@ def panel(
             "year": "year",
         }
     )
-    path = write_table(df, output, meta, labels)
+    codes = {c: v for f in res.families for c, v in f.value_labels.items()}
+    path = write_table(df, output, meta, labels, codes)
     note(f"wrote {df.height:,} rows x {df.width} columns to {path}")
 
 
