@@ -44,6 +44,11 @@ def panel(
         typer.Option("--list-variables", help="list variables, their columns and coverage years"),
     ] = False,
 ) -> None:
+    """Build a dyad-year panel and write it (--output), or preview it.
+
+    The preview and --list-variables print a table on a terminal and tab-separated values
+    when piped.
+    """
     from allyscope.cli.render import note, print_table
     from allyscope.panel.build import build_panel, coverage
 
