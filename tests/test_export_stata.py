@@ -69,8 +69,17 @@ def test_cli_dta_keeps_variable_and_value_labels(tmp_path):
     out = tmp_path / "p.dta"
     r = CliRunner().invoke(
         app,
-        ["panel", "--years", "2012", "--dyads", "IND-PAK,IRN-RUS", "-v", "mids,contiguity",
-         "-o", str(out)],
+        [
+            "panel",
+            "--years",
+            "2012",
+            "--dyads",
+            "IND-PAK,IRN-RUS",
+            "-v",
+            "mids,contiguity",
+            "-o",
+            str(out),
+        ],
     )
     assert r.exit_code == 0, r.output
     with pd.io.stata.StataReader(out) as rd:
@@ -88,12 +97,8 @@ def test_cli_dta_keeps_variable_and_value_labels(tmp_path):
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(
-        st.one_of(st.none(), st.integers(-(2**40), 2**40)), min_size=1, max_size=30
-    ).flatmap(
-        lambda xs: st.tuples(
-            st.just(xs), st.sampled_from([pl.Int8, pl.Int16, pl.Int32, pl.Int64])
-        )
+    st.lists(st.one_of(st.none(), st.integers(-(2**40), 2**40)), min_size=1, max_size=30).flatmap(
+        lambda xs: st.tuples(st.just(xs), st.sampled_from([pl.Int8, pl.Int16, pl.Int32, pl.Int64]))
     )
 )
 def test_integer_columns_round_trip_in_the_smallest_type(tmp_path_factory, case):
@@ -126,8 +131,16 @@ def test_the_full_panel_fits_in_90_mb(tmp_path):
     out = tmp_path / "p.dta"
     r = CliRunner().invoke(
         app,
-        ["panel", "--years", "1816-2014", "--variables", "atop,nmc,igos", "--undirected",
-         "--output", str(out)],
+        [
+            "panel",
+            "--years",
+            "1816-2014",
+            "--variables",
+            "atop,nmc,igos",
+            "--undirected",
+            "--output",
+            str(out),
+        ],
     )
     assert r.exit_code == 0, r.output
     assert "918,315 rows" in r.output
