@@ -2,7 +2,8 @@
 
 Public API::
 
-    allyscope.assess("IRN", "RUS", years=(1992, 2025))     # -> Assessment (.as_dict(): JSON)
+    allyscope.assess("IRN", "RUS", years=(1992, 2025))     # -> Assessment (.as_dict(): JSON;
+                                                           #    tables: .periods_frame, ...)
     allyscope.rank("IRN", year=2023)                       # partners by type and score
     allyscope.validate()                                   # typology vs the reference dyads
     allyscope.trace("examples/iran_russia.yaml")           # Bayesian process tracing
@@ -29,6 +30,7 @@ from allyscope.panel import coverage
 
 if TYPE_CHECKING:
     from allyscope.assessment import assess, rank, validate
+    from allyscope.assessment.engine import Assessment
     from allyscope.documents import read
     from allyscope.sources import registry as datasets
     from allyscope.sources.listing import registry_rows as registry
@@ -45,7 +47,19 @@ _LAZY = {
     "trace": ("allyscope.tracing", "trace"),
     "read": ("allyscope.documents", "read"),
     "registry": ("allyscope.sources.listing", "registry_rows"),
+    "Assessment": ("allyscope.assessment.engine", "Assessment"),
 }
+
+
+def __dir__() -> list[str]:
+    """The public API (``__all__``) and the submodules loaded so far, for ``dir()`` and tab
+    completion (the verbs are loaded on first use, so they are not module globals)."""
+    import types
+
+    loaded = [
+        k for k, v in globals().items() if isinstance(v, types.ModuleType) and not k.startswith("_")
+    ]
+    return sorted({*__all__, *loaded})
 
 
 def __getattr__(name: str) -> Any:
@@ -59,6 +73,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AllyscopeError",
+    "Assessment",
     "__version__",
     "assess",
     "coverage",

@@ -123,6 +123,61 @@ def _finite(o: Any) -> Any:
     return o
 
 
+#: Columns of :attr:`Assessment.periods_frame` (the keys of a period in the JSON).
+PERIOD_SCHEMA = {
+    "start": pl.Int64,
+    "end": pl.Int64,
+    "type": pl.String,
+    "confidence": pl.Float64,
+    "agreement": pl.Float64,
+    "robustness": pl.Float64,
+    "starts_at": pl.String,
+}
+#: Columns of :attr:`Assessment.drivers_frame` and ``obstacles_frame``: the keys of an item
+#: in the JSON, with a registry row's name (its ``value`` there) in ``name``.
+ITEM_SCHEMA = {
+    "period": pl.String,
+    "indicator": pl.String,
+    "dimension": pl.String,
+    "value": pl.Float64,
+    "name": pl.String,
+    "effect": pl.Float64,
+    "years_with_data": pl.Int64,
+    "description": pl.String,
+    "source": pl.String,
+}
+#: What :meth:`Assessment.to_pandas` can give.
+TABLES = ("criteria", "by_year", "periods", "drivers", "obstacles")
+
+
+def _items_frame(items: list[dict[str, object]]) -> pl.DataFrame:
+    rows = [
+        {k: i.get(k) for k in ITEM_SCHEMA if k not in ("value", "name")}
+        | {
+            "value": None if isinstance(i["value"], str) else i["value"],
+            "name": i["value"] if isinstance(i["value"], str) else None,
+        }
+        for i in items
+    ]
+    return pl.DataFrame(rows, schema=ITEM_SCHEMA, strict=False)
+
+
+def _cell(v: Any) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "NA"
+    return f"{v:.2f}" if isinstance(v, float) else str(v)
+
+
+def _html_table(columns: list[str], rows: list[list[Any]]) -> str:
+    from html import escape
+
+    head = "".join(f"<th>{escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(_cell(v))}</td>" for v in r) + "</tr>" for r in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def _version(dataset: str) -> str:
     if dataset == curated.REGISTRY_NAME:
         return curated.REGISTRY_VERSION
@@ -150,6 +205,97 @@ class Assessment:
     @property
     def by_year(self) -> pl.DataFrame:
         return self.frame.select("year", "type", "score", "confidence")
+
+    @property
+    def criteria_frame(self) -> pl.DataFrame:
+        """One row per year: type, score, confidence, robustness and each criterion's value
+        (null: no data), the numbers of ``as_dict()["by_year"]`` without their evidence."""
+        return self.frame.select(
+            "year",
+            "type",
+            "score",
+            "confidence",
+            "robustness",
+            *[pl.col(f"c_{c}").alias(c) for c in CRITERIA],
+        )
+
+    @property
+    def periods_frame(self) -> pl.DataFrame:
+        """:attr:`periods` as a table, one row per period."""
+        return pl.DataFrame(self.periods, schema=PERIOD_SCHEMA, strict=False)
+
+    @property
+    def drivers_frame(self) -> pl.DataFrame:
+        """:attr:`drivers` as a table (``value`` numeric; a registry row's name in ``name``)."""
+        return _items_frame(self.drivers)
+
+    @property
+    def obstacles_frame(self) -> pl.DataFrame:
+        """:attr:`obstacles` as a table, like :attr:`drivers_frame`."""
+        return _items_frame(self.obstacles)
+
+    def to_pandas(self, table: str = "criteria") -> Any:
+        """A pandas DataFrame of one of the tables: ``"criteria"`` (default, one row per year
+        with every criterion), ``"by_year"``, ``"periods"``, ``"drivers"`` or ``"obstacles"``.
+        Needs pandas (``pip install 'allyscope[stata]'``)."""
+        if table not in TABLES:
+            raise InvalidInputError(
+                f"table must be one of {', '.join(map(repr, TABLES))}, not {table!r}"
+            )
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            raise InvalidInputError(
+                "to_pandas() needs pandas: pip install 'allyscope[stata]' (or pandas)"
+            ) from None
+        frame = self.by_year if table == "by_year" else getattr(self, f"{table}_frame")
+        return frame.to_pandas()
+
+    def _headline(self) -> tuple[str, str, str]:
+        a, b, cur = self.a, self.b, self.frame.row(-1, named=True)
+        pair = f"{a.name} ({a.iso3}) – {b.name} ({b.iso3}), {self.years[0]}-{self.years[1]}"
+        verdict = f"in {cur['year']} a {str(cur['type']).replace('_', ' ')}"
+        detail = (
+            f"score {_cell(cur['score'])}, confidence {_cell(cur['confidence'])}, "
+            f"robustness {_cell(cur['robustness'])}"
+        )
+        return pair, verdict, detail
+
+    def __repr__(self) -> str:
+        pair, verdict, detail = self._headline()
+        return f"<Assessment {pair}: {verdict} ({detail}); {len(self.periods)} periods>"
+
+    def _repr_html_(self) -> str:
+        """The verdict, the periods and a compact table of the years (Jupyter)."""
+        from html import escape
+
+        pair, verdict, detail = self._headline()
+        periods = _html_table(
+            ["years", "type", "confidence", "robustness", "starts at"],
+            [
+                [
+                    f"{p['start']}-{p['end']}",
+                    p["type"],
+                    p["confidence"],
+                    p.get("robustness"),
+                    p["starts_at"],
+                ]
+                for p in self.periods
+            ],
+        )
+        years = _html_table(
+            ["year", "type", "score", "conf", "robust", *CRITERIA],
+            self.criteria_frame.rows(),  # type: ignore[arg-type]
+        )
+        return (
+            f"<div><p><b>{escape(pair)}</b>: {escape(verdict)} ({escape(detail)})</p>"
+            f"<p><b>Periods</b></p>{periods}"
+            f"<details><summary><b>By year</b> (criteria values; NA = no data)</summary>"
+            f"{years}</details>"
+            "<p><small>as_dict() has every number with its evidence and sources; "
+            "periods_frame, drivers_frame, obstacles_frame, criteria_frame and to_pandas() "
+            "give tables.</small></p></div>"
+        )
 
     @property
     def current(self) -> dict[str, object]:

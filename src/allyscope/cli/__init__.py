@@ -32,10 +32,35 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from allyscope import __version__
+
+        typer.echo(f"allyscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        help="Print allyscope's version and exit.",
+        callback=_print_version,
+        is_eager=True,
+    ),
+) -> None:
+    pass
+
+
 app.command("assess", help=assess_cmd.__doc__)(assess_cmd.assess)
-app.command("rank", help="List a state's partners in a year by relationship type, then score.")(
-    assess_cmd.rank
-)
+app.command(
+    "rank",
+    help="List a state's partners in a year (or every pair, --all) by relationship type, then "
+    "score.",
+)(assess_cmd.rank)
 app.command(
     "validate",
     help="Check the typology against the reference dyad-years and dyads (leave-one-dyad-out, "

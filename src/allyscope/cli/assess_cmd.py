@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from allyscope.cli.render import check_format, print_json, print_view
+from allyscope.cli.render import TABLE_HELP, check_format, note, print_json, print_view
 from allyscope.errors import InvalidInputError
 
 FORMATS = ("text", "json", "markdown")
@@ -32,21 +32,34 @@ def assess(
 
 
 def rank(
-    state: str = typer.Argument(..., help="the state whose partners to rank"),
+    state: str | None = typer.Argument(
+        None, help="the state whose partners to rank (or --all for every pair)"
+    ),
     year: int = typer.Option(..., "--year", help="the year to rank, e.g. 2023"),
-    fmt: str = typer.Option("text", "--format", "-f", help="text, json or csv"),
-    top: int = typer.Option(0, "--top", help="show only the first N partners (0: all)"),
+    all_pairs: bool = typer.Option(
+        False, "--all", help="rank every pair of system members in the year (takes a while)"
+    ),
+    fmt: str = typer.Option("text", "--format", "-f", help=f"{TABLE_HELP}, json or csv"),
+    top: int = typer.Option(0, "--top", help="show only the first N rows (0: all)"),
 ) -> None:
-    """List STATE's partners in a year by relationship type, then score."""
+    """List STATE's partners in a year (or, with --all, every pair) by relationship type, then score."""
     f = check_format(fmt, ("text", "json", "csv"))
     if top < 0:
         raise InvalidInputError(f"--top {top}: give 0 (all partners) or a positive number")
+    if all_pairs == (state is not None):
+        raise InvalidInputError(
+            "give a state (its partners are ranked) or --all (every pair), not both"
+            if all_pairs
+            else "name the state whose partners to rank (e.g. IRN), or give --all for every pair"
+        )
     from allyscope.assessment import rank as run
 
+    if all_pairs:
+        note(f"ranking every pair of states in {year}; this takes about half a minute")
     r = run(state, year)
     if top > 0:
         r = r.head(top)
-    rows = r.drop("a", "b", "iso3_a", "name_a").to_dicts()
+    rows = r.drop("a", "b", *([] if all_pairs else ["iso3_a", "name_a"])).to_dicts()
     if f == "json":
         print_json(rows)
     elif f == "csv":
@@ -56,12 +69,21 @@ def rank(
     else:
         from allyscope.cli.render import print_table
 
-        cols = ["rank", "iso3_b", "name_b", "type", "score", "confidence"]
-        print_table(
-            f"Partners of {r['name_a'][0] if r.height else state} in {year}",
-            cols,
-            [[row[c] for c in cols] for row in rows],
+        cols = [
+            "rank",
+            *(["iso3_a", "name_a"] if all_pairs else []),
+            "iso3_b",
+            "name_b",
+            "type",
+            "score",
+            "confidence",
+        ]
+        title = (
+            f"Pairs of states in {year}"
+            if all_pairs
+            else f"Partners of {r['name_a'][0] if r.height else state} in {year}"
         )
+        print_table(title, cols, [[row[c] for c in cols] for row in rows])
 
 
 def validate(
@@ -85,7 +107,12 @@ def validate(
     from allyscope.cli.render import print_table
 
     cols = ["dyad", "check_year", "expected", "predicted", "correct", "span_accuracy"]
-    print_table("Reference dyads", cols, [[x[c] for c in cols] for x in d["dyads"]])  # type: ignore[index]
+    print_table(
+        "Reference dyads",
+        cols,
+        [[x[c] for c in cols] for x in d["dyads"]],  # type: ignore[index]
+        piped="fit",
+    )
     misses = [x for x in d["dyad_years"] if not x["exact"]]  # type: ignore[union-attr]
     cols = ["dyad", "year", "expected", "predicted", "acceptable_match", "leave_one_dyad_out"]
     print_table(
@@ -95,6 +122,7 @@ def validate(
             [x[c] if c != "acceptable_match" else ("yes" if x[c] else "no") for c in cols]
             for x in misses
         ],
+        piped="fit",
     )
     loo = d["leave_one_dyad_out"]
     fl = d["flicker"]

@@ -11,7 +11,14 @@ app = typer.Typer(no_args_is_help=True)
 
 @app.command("list")
 def list_(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or csv")] = "text",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (a table on a terminal, tab-separated values when piped), json or csv",
+        ),
+    ] = "text",
 ) -> None:
     """Every dataset with version, coverage and where the data in use comes from."""
     from allyscope.cli.render import check_format, print_csv, print_json, print_table

@@ -41,7 +41,13 @@ def aggregate(
         typer.Option("--output", "-o", help="FILE.parquet, FILE.csv or FILE.dta (with metadata)"),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="what to print: text, json or csv")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="what to print: text (tables on a terminal; tab-separated rows when piped, "
+            "the summary on stderr), json or csv",
+        ),
     ] = "text",
 ) -> None:
     """Directed dyad-year (or -month) counts by CAMEO quad class, Goldstein sum and mean, shares."""
@@ -90,6 +96,8 @@ def aggregate(
 
 
 def _print_summary(meta: dict, print_table, note) -> None:  # type: ignore[no-untyped-def]
+    from allyscope.cli import render
+
     cov = meta["coverage"]
     rows = [
         ("input", f"{meta['input']['files']} file(s), format {meta['input']['format']}"),
@@ -101,7 +109,11 @@ def _print_summary(meta: dict, print_table, note) -> None:  # type: ignore[no-un
         ("coverage", f"{cov['first_date']} .. {cov['last_date']}"),
         ("seconds", meta["seconds"]),
     ]
-    print_table("event aggregation", ["", "value"], rows)
+    if render.to_terminal():
+        print_table("event aggregation", ["", "value"], rows)
+    else:  # stdout carries the rows (TSV); the summary is for the reader
+        for k, v in rows:
+            note(f"{k}: {v}")
     if cov.get("partial_years"):
         note(f"note: partial years {cov['partial_years']}: counts cover only part of them")
     for side, tops in meta["unmatched_actor_values"].items():
@@ -154,7 +166,14 @@ def download(
 
 @app.command("formats")
 def formats(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (a table on a terminal, tab-separated values when piped) or json",
+        ),
+    ] = "text",
 ) -> None:
     """The event data formats read, the columns used and where each is documented."""
     from allyscope.cli.render import check_format, print_json, print_table

@@ -44,6 +44,11 @@ def panel(
         typer.Option("--list-variables", help="list variables, their columns and coverage years"),
     ] = False,
 ) -> None:
+    """Build a dyad-year panel and write it (--output), or preview it.
+
+    The preview and --list-variables print a table on a terminal and tab-separated values
+    when piped.
+    """
     from allyscope.cli.render import note, print_table
     from allyscope.panel.build import build_panel, coverage
 
@@ -109,7 +114,8 @@ def panel(
             "year": "year",
         }
     )
-    path = write_table(df, output, meta, labels)
+    codes = {c: v for f in res.families for c, v in f.value_labels.items()}
+    path = write_table(df, output, meta, labels, codes)
     note(f"wrote {df.height:,} rows x {df.width} columns to {path}")
 
 

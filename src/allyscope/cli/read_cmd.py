@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from allyscope.cli import render
 from allyscope.cli.render import check_format, note, print_csv, print_view
 from allyscope.errors import InvalidInputError
 
@@ -14,6 +16,8 @@ if TYPE_CHECKING:
     from allyscope.documents.reader import ReadResult
 
 EXPORT_SUFFIX = {"qdpx": ".qdpx", "matrix": ".csv", "evidence": ".yaml"}
+#: Below this many columns, the passages table would squeeze the text: blocks instead.
+WIDE = 100
 
 
 def progress_read(paths: list[str], **kwargs: Any) -> ReadResult:
@@ -59,7 +63,12 @@ def read(
         False, "--check-claims", help="check quantitative claims against the data"
     ),
     fmt: str = typer.Option(
-        "text", "--format", "-f", help="text, json, csv (passages) or markdown"
+        "text",
+        "--format",
+        "-f",
+        help="text (tables on a wide terminal; one passage per block, wrapped, when piped or "
+        "narrow), json, csv (passages) or markdown; with --corpus, text is a table on a "
+        "terminal and tab-separated values when piped",
     ),
     export: str | None = typer.Option(
         None, "--export", help="also write qdpx (REFI-QDA), matrix (0/1 CSV) or evidence (YAML)"
@@ -125,10 +134,59 @@ def read(
                 for p in d["passages"]
             ]
         )
+    elif f == "text" and (not render.to_terminal() or render.width() < WIDE):
+        print_blocks(d, render.width())
     else:
         print_view(d, f, "allyscope.presentation.documents_view")
     if result.skipped:
         note(f"{len(result.skipped)} file(s) skipped; see the list above (or 'skipped' in JSON)")
+
+
+def print_blocks(d: dict[str, Any], cols: int) -> None:
+    """The text view in blocks that fit ``cols`` columns (a pipe, a narrow terminal): the
+    summary, code counts, each claim and each passage (whole, wrapped) under a one-line head."""
+    from allyscope.presentation.documents_view import money
+
+    def wrap(text: str, indent: str = "    ") -> str:
+        return textwrap.fill(
+            " ".join(text.split()),
+            width=cols,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+        )
+
+    s = d["summary"]
+    out = [
+        f"{s['documents']} document(s), {s['passages']} passages, {s['claims']} claims, "
+        f"{s['skipped']} skipped (coder: {s['coder']}, codebook {s['codebook_version']})",
+        "",
+    ]
+    for fam, counts in s["codes"].items():
+        text = ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+        out.append(textwrap.fill(f"{fam}: {text}", width=cols, subsequent_indent="    "))
+    names = {doc["id"]: doc["name"] for doc in d["documents"]}
+    if d["claims"]:
+        out += ["", "Quantitative claims", ""]
+    for c in d["claims"]:
+        src = c["source"]
+        where = f"{src.get('dataset', '')} {src.get('version', '')} {src.get('column', '')}"
+        pair = f"{c['from'] or '?'} -> {c['to'] or '?'}" if c["from"] or c["to"] else ""
+        head = [c["text"], str(c["year"] or "NA"), pair, c["verdict"] or "not checked"]
+        out.append("  ".join(x for x in head if x) + f"  (passage {c['passage']})")
+        parts = [f"data: {money(c['data_value'], c['unit'])}", where.strip(), c["note"] or ""]
+        out.append(wrap("; ".join(x for x in parts if x)))
+    out += ["", f"Passages ({len(d['passages'])})"]
+    for p in d["passages"]:
+        head = (
+            f"{p['id']}  {names.get(p['doc'], '')}  {p['lang']}  {p['dimension']}/{p['role']}/"
+            f"{p['framing']}  {' '.join(p['iso3'])}"
+        )
+        out += ["", textwrap.fill(head, width=cols, subsequent_indent="  "), wrap(p["text"])]
+    if d["skipped"]:
+        out += ["", "Skipped files"]
+        out += [wrap(f"{sk['path']}: {sk['reason']}", indent="") for sk in d["skipped"]]
+    sys.stdout.write("\n".join(out) + "\n")
 
 
 def _corpus(corpus: str, states: str | None, years: str | None, fmt: str, coder: str) -> None:

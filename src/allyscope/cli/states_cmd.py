@@ -20,7 +20,14 @@ def states(
             "--year", "-y", help="pick the state of that year (DEU in 1980 = West Germany)"
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or csv")] = "text",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (a table on a terminal, tab-separated values when piped), json or csv",
+        ),
+    ] = "text",
     list_all: Annotated[
         bool, typer.Option("--list", help="list every state of the COW system")
     ] = False,

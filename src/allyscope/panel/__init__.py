@@ -94,5 +94,15 @@ class _CallablePackage(types.ModuleType):
     def __call__(self, *args: Any, **kwargs: Any) -> pl.DataFrame:
         return panel(*args, **kwargs)
 
+    @property
+    def __signature__(self) -> Any:
+        """:func:`panel`'s signature, for ``inspect.signature``, ``help`` and Jupyter's ``?``."""
+        import inspect
+
+        return inspect.signature(panel)
+
+
+_CallablePackage.__call__.__doc__ = panel.__doc__
+
 
 sys.modules[__name__].__class__ = _CallablePackage

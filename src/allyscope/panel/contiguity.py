@@ -46,4 +46,14 @@ FAMILY = Family(
     build=_build,
     gather=_gather,
     absent_is_zero=("conttype",),
+    value_labels={
+        "conttype": {
+            0: "none",
+            1: "land or river",
+            2: "water, 12 miles or less",
+            3: "water, 24 miles or less",
+            4: "water, 150 miles or less",
+            5: "water, 400 miles or less",
+        }
+    },
 )

@@ -43,6 +43,15 @@ def _gather(ctx: Context) -> Gathered:
     )
 
 
+#: COW-MID hostility levels (Stata value labels of cowmid_hostlev1/2)
+HOSTILITY = {
+    1: "no militarized action",
+    2: "threat to use force",
+    3: "display of force",
+    4: "use of force",
+    5: "war",
+}
+
 FAMILY = Family(
     name="mids",
     description="COW-MID 5.0 dyadic disputes (peacesciencer's no-duplicate dyad-year version)",
@@ -59,4 +68,17 @@ FAMILY = Family(
     build=_build,
     gather=_gather,
     absent_is_zero=("cowmidongoing", "cowmidonset"),
+    value_labels={
+        **{f"cowmid_hostlev{i}": HOSTILITY for i in (1, 2)},
+        "cowmid_fatality": {
+            -9: "unknown",
+            0: "none",
+            1: "1-25 deaths",
+            2: "26-100 deaths",
+            3: "101-250 deaths",
+            4: "251-500 deaths",
+            5: "501-999 deaths",
+            6: "more than 999 deaths",
+        },
+    },
 )

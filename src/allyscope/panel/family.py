@@ -101,6 +101,8 @@ class Family:
     absent_is_zero: tuple[str, ...] = ()
     undirected_symmetric: bool = False
     gather: Callable[[Context], Gathered] | None = None
+    #: what the codes of coded integer columns mean (Stata value labels)
+    value_labels: dict[str, dict[int, str]] = field(default_factory=dict)
 
     def masked(self, join: Join) -> dict[str, str]:
         """Column expressions with the coverage rule applied."""

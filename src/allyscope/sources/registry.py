@@ -37,6 +37,8 @@ class DatasetSpec:
     member: str = ""
     homepage: str = ""
     notes: str = ""
+    #: what to do instead of ``allyscope data update NAME`` when that is not offered
+    instead: str = ""
     snapshot: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -98,6 +100,7 @@ def registry() -> dict[str, DatasetSpec]:
             member=d.get("member", ""),
             homepage=d.get("homepage", ""),
             notes=d.get("notes", ""),
+            instead=d.get("instead", ""),
             snapshot=manifest.get(name, {}),
         )
     return out

@@ -26,7 +26,7 @@ def fetch_release(s: DatasetSpec, progress: bool = False) -> Path:
 
     if not s.url:
         raise DownloadError(
-            f"{s.name} has no automatic download. {s.notes} Get the file from "
+            f"{s.name} has no automatic download: get the release from "
             f"{s.homepage or 'its publisher'} and run `allyscope data update {s.name} --file FILE`"
         )
     known = f"sha256:{s.sha256}" if s.sha256 else None
@@ -50,13 +50,29 @@ def fetch_release(s: DatasetSpec, progress: bool = False) -> Path:
     return Path(path)
 
 
+def refusal(s: DatasetSpec) -> str:
+    """Why ``data update`` is not offered for ``s``, and what to do instead (the spec's
+    notes, which describe the data, are for ``allyscope data info``)."""
+    from allyscope.sources.registry import curated_specs
+
+    if s.name in curated_specs():
+        return (
+            f"{s.name} cannot be updated automatically: it ships with allyscope, every row "
+            "with its source; a newer allyscope brings a newer version (pip install -U "
+            f"allyscope), and `allyscope registry` lists the rows"
+        )
+    what = s.instead or (
+        f"allyscope keeps using the bundled version {s.version} "
+        f"(`allyscope data info {s.name}` says where it comes from)"
+    )
+    return f"{s.name} cannot be updated automatically: {what}"
+
+
 def update(name: str, file: str | Path | None = None, progress: bool = False) -> Located:
     """Bring dataset ``name`` up to its official release (or parse a local ``file`` of it)."""
     s = spec(name)
     if not s.parser:
-        raise DownloadError(
-            f"{name} cannot be updated automatically: {s.notes or 'no parser for its release'}"
-        )
+        raise DownloadError(refusal(s))
     if file is not None:
         raw = Path(file)
         if not raw.is_file():
