@@ -226,11 +226,6 @@ def test_assess_fits_80_columns_in_a_pipe(monkeypatch, capsys, pipe):
     assert max(map(len, r.out.splitlines())) <= 80
 
 
-@pytest.mark.xfail(
-    reason="the markdown view lives in src/allyscope/presentation/assessment_view.py "
-    "(CRITERIA_SHOWN lacks durability and symmetry), which issue 24b may not change",
-    strict=False,
-)
 def test_assess_markdown_has_every_criterion(monkeypatch, capsys):
     from allyscope.assessment.criteria import CRITERIA
 
@@ -240,11 +235,6 @@ def test_assess_markdown_has_every_criterion(monkeypatch, capsys):
     assert all(c in header for c in CRITERIA)
 
 
-@pytest.mark.xfail(
-    reason="the drivers table lives in src/allyscope/presentation/assessment_view.py "
-    "(source cut at 48 characters), which issue 24b may not change",
-    strict=False,
-)
 def test_assess_driver_table_keeps_whole_sources(monkeypatch, capsys, pipe):
     d = allyscope.assess("IRN", "RUS", years=(1992, 2025)).as_dict()
     last = d["periods"][-1]

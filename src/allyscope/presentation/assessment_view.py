@@ -10,7 +10,16 @@ from typing import Any
 
 from allyscope.presentation import verdict
 
-CRITERIA_SHOWN = ("commitment", "convergence", "shared_threat", "depth", "breadth", "friction")
+CRITERIA_SHOWN = (
+    "commitment",
+    "convergence",
+    "shared_threat",
+    "depth",
+    "breadth",
+    "durability",
+    "symmetry",
+    "friction",
+)
 TOP = 5
 CRITERIA_TEXT = ("commitment", "convergence", "shared_threat", "friction")
 SHORT = {
@@ -120,7 +129,7 @@ def rich_view(d: dict[str, Any]) -> list[Any]:
         label = f"{last['start']}-{last['end']}"
         dt = Table(title=f"Drivers and obstacles, {label}", header_style="bold")
         for c in ("", "indicator", "value", "source"):
-            dt.add_column(c)
+            dt.add_column(c, overflow="fold")
         for kind, items in (("+", d["drivers"]), ("-", d["obstacles"])):
             for i in _items(items, label):
                 reg = str(i["indicator"]).startswith("registry:")
@@ -129,7 +138,7 @@ def rich_view(d: dict[str, Any]) -> list[Any]:
                     kind,
                     str(i["indicator"]).removeprefix("registry:"),
                     str(value)[:40],
-                    str(i["source"])[:48],
+                    str(i["source"]),
                 )
         out.append(dt)
     missing = d["by_year"][-1]["missing_sources"] if d["by_year"] else []
