@@ -33,6 +33,7 @@ CONTRACT = [
     "years_without_rows",
     "indicators",
     "events",
+    "ideal_points",
     "sources",
 ]
 
