@@ -64,28 +64,7 @@ def panel(
     from allyscope.panel.build import build_panel, coverage, parse_unit, variables_table
 
     if list_variables:
-        chosen = parse_unit(unit)
-        info = variables_table()
-        print_table(
-            "panel variables: units, years, peacesciencer verb, source (version), citation "
-            "key (allyscope data cite KEY...), missing values",
-            info.columns,
-            info.rows(),
-        )
-        cov = coverage(unit=chosen)
-        print_table(
-            f"{chosen} columns (values are null outside first-last year; --unit for another unit)",
-            ["variable", "column", "years", "description"],
-            [
-                (
-                    r["variable"],
-                    r["column"],
-                    f"{r['first_year']}-{r['last_year']}",
-                    r["description"],
-                )
-                for r in cov.iter_rows(named=True)
-            ],
-        )
+        _list_variables(parse_unit(unit), coverage(unit=parse_unit(unit)), variables_table())
         return
     from allyscope.panel.export import output_format
 
@@ -121,3 +100,27 @@ def panel(
         return
     path = res.write(output)
     note(f"wrote {df.height:,} rows x {df.width} columns to {path}")
+
+
+def _list_variables(unit: str, cov: object, info: object) -> None:
+    """Each variable as a block (units, years, verb, source, citation, missing values),
+    then the columns of ``unit`` with their years."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from allyscope.cli.render import print_table
+
+    console = Console()
+    console.print("[bold]panel variables[/bold] (allyscope data info NAME / cite NAME for a source)")
+    for r in info.iter_rows(named=True):  # type: ignore[attr-defined]
+        console.print(f"\n[bold]{r['variable']}[/bold]: {escape(r['about'])}")
+        for label in ("units", "years", "peacesciencer", "source", "cite", "missing"):
+            console.print(f"  {label + ':':15s}{escape(r[label])}")
+    print_table(
+        f"{unit} columns (null outside first-last year; --unit for another unit)",
+        ["variable", "column", "years", "description"],
+        [
+            (r["variable"], r["column"], f"{r['first_year']}-{r['last_year']}", r["description"])
+            for r in cov.iter_rows(named=True)  # type: ignore[attr-defined]
+        ],
+    )

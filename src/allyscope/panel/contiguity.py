@@ -46,4 +46,5 @@ FAMILY = Family(
     build=_build,
     gather=_gather,
     absent_is_zero=("conttype",),
+    verb="add_contiguity()",
 )

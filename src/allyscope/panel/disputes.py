@@ -59,4 +59,5 @@ FAMILY = Family(
     build=_build,
     gather=_gather,
     absent_is_zero=("cowmidongoing", "cowmidonset"),
+    verb="add_cow_mids()",
 )

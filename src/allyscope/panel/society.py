@@ -61,9 +61,18 @@ HIEF = {"efindex": "Historical Index of Ethnic Fractionalization"}
 
 
 def _hief(ctx: Context) -> StateTable:
+    """One HIEF value per state-year: exact duplicates collapse; where a code-year has two
+    values, the row whose COW and G-W codes agree wins (G-W 817, South Vietnam, is listed
+    with COW 816 too), else the first in file order."""
     code = "gwcode" if ctx.system == "gw" else "ccode"
-    t = ctx.load("hief", [code, "year", "efindex"]).drop_nulls(code)
-    return StateTable(t.unique([code, "year"], keep="first", maintain_order=True), code)
+    t = ctx.load("hief", ["ccode", "gwcode", "year", "efindex"]).drop_nulls(code)
+    t = (
+        t.with_row_index("_row")
+        .with_columns(_other=pl.col("ccode") != pl.col("gwcode"))
+        .sort(code, "year", "_other", "_row", nulls_last=True)
+        .unique([code, "year"], keep="first", maintain_order=True)
+    )
+    return StateTable(t.select(code, "year", "efindex"), code)
 
 
 HIEF_FAMILY = state_family(
@@ -73,4 +82,5 @@ HIEF_FAMILY = state_family(
     (1945, 2013),
     StateForm(HIEF, _hief),
     verb="(data hief; no verb)",
+    na_rule="duplicated state-years: the row whose COW and G-W codes agree, else the first",
 )
