@@ -42,33 +42,43 @@ STATE_EVENTS = {
 
 
 def spell(event: pl.Expr, unit: list[str]) -> pl.Expr:
-    """Rows since the unit's last event row (rows sorted by unit, then year; every row's
-    event 0 or 1)."""
-    idx = pl.int_range(pl.len(), dtype=pl.Int32).over(unit)
-    last = pl.when(event == 1).then(idx).shift(1).forward_fill().over(unit)
-    return pl.when(last.is_null()).then(idx).otherwise(idx - last - 1).cast(pl.Int16)
+    """Rows since the unit's last event row, for rows sorted by unit, then year (every
+    row's event 0 or 1). Whole-column operations, no window per unit: a row's unit starts
+    at the last row where the unit changed, and an earlier event counts only if it is
+    inside the row's unit."""
+    r = pl.int_range(pl.len(), dtype=pl.Int32)
+    new = pl.any_horizontal([pl.col(c) != pl.col(c).shift(1) for c in unit]).fill_null(True)
+    start = pl.when(new).then(r).forward_fill()
+    last = pl.when(event == 1).then(r).shift(1).forward_fill()
+    return pl.when(last >= start).then(r - last - 1).otherwise(r - start).cast(pl.Int16)
 
 
 def spells(
     rows: pl.DataFrame, unit: list[str], events: dict[str, tuple[str, tuple[int, int]]]
 ) -> pl.DataFrame:
-    """``rows`` (unit columns, ``year`` and the event columns, 0 where nothing happened)
-    with one spell column per event, null outside the event's years."""
-    out = rows.select(*unit, "year")
+    """``rows`` sorted by unit and year (unit columns, ``year`` and the event columns, 0
+    where nothing happened) -> unit columns, ``year`` and one spell column per event,
+    null outside the event's years."""
+    first = rows["year"].min() if rows.height else 0
+    year = pl.col("year")
+    cols = []
     for col, (ev, (lo, hi)) in events.items():
-        inside = (
-            rows.filter(pl.col("year").is_between(lo, hi))
-            .sort(*unit, "year")
-            .select(*unit, "year", spell(pl.col(ev).fill_null(0), unit).alias(col))
-        )
-        out = out.join(inside, on=[*unit, "year"], how="left", maintain_order="left")
-    return out
+        if first is None or lo <= first:  # years after hi come last in each unit: no effect
+            e = spell(pl.col(ev).fill_null(0), unit)
+            cols.append(rows.select(pl.when(year.is_between(lo, hi)).then(e).alias(col)))
+            continue
+        inside = rows.with_row_index("_r").filter(year.is_between(lo, hi))
+        part = inside.select("_r", spell(pl.col(ev).fill_null(0), unit).alias(col))
+        full = pl.repeat(None, rows.height, dtype=pl.Int16, eager=True).alias(col)
+        cols.append(full.scatter(part["_r"], part[col]).to_frame())
+    return pl.concat([rows.select(*unit, "year"), *cols], how="horizontal")
 
 
 def dyad_spells(ctx: Context) -> pl.DataFrame:
     """Spells of the COW directed dyads asked for, from 1816 to the last year needed."""
     if "peace:dyad" in ctx.cache:
         return ctx.cache["peace:dyad"]  # type: ignore[return-value]
+    from allyscope.panel.gather import Base
     from allyscope.panel.wars import inter_dyad_years
 
     last = min(max(ctx.years), max(span[1] for _, span in DYAD_EVENTS.values()))
@@ -79,13 +89,16 @@ def dyad_spells(ctx: Context) -> pl.DataFrame:
             schema={**dict.fromkeys(key, pl.Int16), **dict.fromkeys(DYAD_EVENTS, pl.Int16)}
         )
     else:
-        rows, _ = base_frame("cow", list(range(1816, last + 1)), pairs, True)
-        mid = ctx.load("cow_mid", [*key, "cowmidongoing"])
-        gml = ctx.load("gml_mid", [*key, "gmlmidongoing"])
-        war = inter_dyad_years(ctx).select(*key, "cowinterongoing")
-        for t in (mid, gml, war):
-            rows = rows.join(t.unique(key, keep="first"), on=key, how="left", maintain_order="left")
-        out = spells(rows, ["ccode1", "ccode2"], DYAD_EVENTS)
+        rows, grid = base_frame("cow", list(range(1816, last + 1)), pairs, True)
+        base = Base(rows, grid)
+        tables = (
+            ctx.load("cow_mid", [*key, "cowmidongoing"]),
+            ctx.load("gml_mid", [*key, "gmlmidongoing"]),
+            inter_dyad_years(ctx).select(*key, "cowinterongoing"),
+        )
+        found = [base.gather(t, "dyad", "", {c: 0 for c in t.columns[3:]}) for t in tables]
+        full = pl.concat([rows, *found], how="horizontal").sort("ccode1", "ccode2", "year")
+        out = spells(full, ["ccode1", "ccode2"], DYAD_EVENTS)
     ctx.cache["peace:dyad"] = out
     return out
 
@@ -120,8 +133,8 @@ def state_spells(ctx: Context) -> StateTable:
         attach(rows, acd_state_years(sub), ctx.system),
     ]
     ctx.provenance.update(sub.provenance)
-    full = pl.concat([rows, *found], how="horizontal")
     code = "gwcode" if ctx.system == "gw" else "ccode"
+    full = pl.concat([rows, *found], how="horizontal").sort(code, "year")
     return StateTable(spells(full, [code], STATE_EVENTS), code)
 
 

@@ -55,9 +55,10 @@ def for_system(table: StateTable, system: str) -> StateTable:
 
 
 def _dyad_forms(
-    name: str, state: StateForm
+    name: str, state: StateForm, sep: str = ""
 ) -> tuple[Callable[[Context], Gathered], Callable[[Context], Join], dict[str, str]]:
-    """Fast-path and SQL dyad-year forms of a state table: its columns for each side."""
+    """Fast-path and SQL dyad-year forms of a state table: its columns for each side
+    (``column + sep + side``)."""
     cols = list(state.columns)
 
     def table(ctx: Context) -> StateTable:
@@ -73,7 +74,7 @@ def _dyad_forms(
             Lookup(frame, on, f"s{side}.", codes=t.code)
             for side, on in (("1", "state1"), ("2", "state2"))
         )
-        sel = {f"{c}{side}": pl.col(f"s{side}.{c}") for side in ("1", "2") for c in cols}
+        sel = {f"{c}{sep}{side}": pl.col(f"s{side}.{c}") for side in ("1", "2") for c in cols}
         return Gathered(lookups, sel)
 
     def build(ctx: Context) -> Join:
@@ -85,11 +86,11 @@ def _dyad_forms(
             f"AND {a}{side}.year = b.year"
             for side in ("1", "2")
         )
-        sel = {f"{c}{side}": f'{a}{side}."{c}"' for side in ("1", "2") for c in cols}
+        sel = {f"{c}{sep}{side}": f'{a}{side}."{c}"' for side in ("1", "2") for c in cols}
         return Join(joins, sel)
 
     columns = {
-        f"{c}{side}": f"{desc} (ccode{side})"
+        f"{c}{sep}{side}": f"{desc} (ccode{side})"
         for side in ("1", "2")
         for c, desc in state.columns.items()
     }
@@ -107,12 +108,13 @@ def state_family(
     na_rule: str = "",
     column_years: dict[str, tuple[int, int]] | None = None,
     leader: object = None,
+    sep: str = "",
 ) -> Family:
-    """A family of state-level columns: ``…1``/``…2`` on dyad-years, as named on
-    state-years and leader-years."""
-    gather, build, columns = _dyad_forms(name, state)
+    """A family of state-level columns: ``…1``/``…2`` on dyad-years (``…_1``/``…_2`` with
+    ``sep="_"``, for names that end in a digit), as named on state-years and leader-years."""
+    gather, build, columns = _dyad_forms(name, state, sep)
     years = dict(column_years or {})
-    years.update({f"{c}{s}": span for c, span in list(years.items()) for s in ("1", "2")})
+    years.update({f"{c}{sep}{s}": span for c, span in list(years.items()) for s in ("1", "2")})
     return Family(
         name=name,
         description=description,
@@ -121,7 +123,7 @@ def state_family(
         coverage=coverage,
         build=build,
         gather=gather,
-        absent_is_zero=tuple(f"{c}{s}" for s in ("1", "2") for c in state.absent_is_zero),
+        absent_is_zero=tuple(f"{c}{sep}{s}" for s in ("1", "2") for c in state.absent_is_zero),
         state=state,
         leader=leader,  # type: ignore[arg-type]
         column_years=years,

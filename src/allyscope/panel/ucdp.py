@@ -77,5 +77,6 @@ ONSETS_FAMILY = state_family(
     (1946, 2017),
     StateForm(ONSETS, _onsets, absent_is_zero=tuple(ONSETS)),
     verb="add_ucdp_onsets()",
+    sep="_",  # dyad-years: sumonset1_1, sumonset10_2 (not sumonset11, sumonset102)
     na_rule="G-W-coded: COW rows through the crosswalk; peacesciencer writes 0 outside 1946-2017",
 )
