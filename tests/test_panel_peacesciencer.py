@@ -846,3 +846,69 @@ def test_python_result_writes_what_the_cli_writes(tmp_path):
     assert meta == json.loads(json.dumps(res.metadata()))
     assert meta["unit"] == "dyad-year" and meta["directed"] is True
     assert meta["coverage"]["cowinterspell"] == [1816, 2007]
+
+
+# --- properties -------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from allyscope.panel import FAMILIES  # noqa: E402
+
+#: variables whose dyad-year columns are their state-year columns for each side
+STATE_LEVEL = [
+    "archigos",
+    "cow_intra_wars",
+    "cow_majors",
+    "creg",
+    "democracy",
+    "hief",
+    "lead",
+    "lwuf",
+    "maoz_powers",
+    "rugged",
+    "sdp_gdp",
+    "terrthreat",
+    "ucdp_acd",
+    "ucdp_onsets",
+]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    variable=st.sampled_from(STATE_LEVEL),
+    years=st.lists(st.integers(1870, 2024), min_size=1, max_size=2, unique=True),
+    system=st.sampled_from(["cow", "gw"]),
+)
+def test_each_side_of_a_dyad_year_is_its_state_year(variable, years, system):
+    """A state-level variable says the same of a state on dyad-years (…1/…2) as on its
+    state-years, in both systems."""
+    lo, hi = FAMILIES[variable].coverage
+    if not any(lo <= y <= hi for y in years):
+        return
+    d = allyscope.panel(
+        years=years, dyads="USA-RUS,IRN-IRQ,IND-CHN", variables=variable, system=system
+    )
+    s = allyscope.panel(years=years, unit="state-year", variables=variable, system=system)
+    key = "gwcode" if system == "gw" else "ccode"
+    cols = list(FAMILIES[variable].state.columns)
+    for side in ("1", "2"):
+        exp = d.select(pl.col(f"{key}{side}").alias(key), "year").join(
+            s.select(key, "year", *cols), on=[key, "year"], how="left", maintain_order="left"
+        )
+        for c in cols:
+            sep = "_" if variable == "ucdp_onsets" else ""
+            assert d[f"{c}{sep}{side}"].to_list() == exp[c].to_list(), (variable, c, side)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lo=st.integers(1816, 2014), span=st.integers(0, 30))
+def test_peace_years_of_a_slice_are_those_of_the_whole(lo, span):
+    hi = min(2014, lo + span)
+    dyads = "USA-RUS,IRN-IRQ,IND-PAK,GRC-TUR"
+    part = allyscope.panel(years=(lo, hi), dyads=dyads, variables="peace_years")
+    whole = allyscope.panel(years=(1816, 2014), dyads=dyads, variables="peace_years")
+    want = part.select("ccode1", "ccode2", "year").join(
+        whole, on=["ccode1", "ccode2", "year"], how="left", maintain_order="left"
+    )
+    assert part.equals(want)
