@@ -15,7 +15,8 @@ participant's years are ``styear``-``endyear``, its onset the first; ``…_init`
 only participations on side A or as joiners; disputes in which every participant's leader
 is unknown at the start or at the end are left out (peacesciencer's filter). Each column
 is 1 if any participation qualifies, else 0 inside 1816-2010 (peacesciencer also writes 0
-outside those years).
+outside those years). Leader-years take their state's values; peacesciencer's leader-year
+form (disputes attributed to the leader in office day by day) is not implemented.
 """
 
 from __future__ import annotations
