@@ -29,6 +29,20 @@ def both_paths(years, variables, directed, system, dyads):
     return fast, sql, prov_fast, prov_sql
 
 
+#: columns computed with trigonometry: Polars and DuckDB call different sin/cos, which can
+#: differ in the last bit (Athens-Ankara: 1.1e-13 km); every other column is exact
+TRIG = ["capdist"]
+
+
+def assert_same(fast, sql):
+    trig = [c for c in TRIG if c in fast.columns]
+    assert_frame_equal(fast.drop(trig), sql.drop(trig), check_exact=True)
+    if trig:
+        assert_frame_equal(
+            fast.select(trig), sql.select(trig), check_exact=False, rel_tol=1e-12, abs_tol=0
+        )
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     years=st.lists(st.integers(1816, 2024), min_size=1, max_size=3, unique=True).map(sorted),
@@ -39,14 +53,14 @@ def both_paths(years, variables, directed, system, dyads):
 )
 def test_fast_path_equals_sql_path(years, variables, directed, system, dyads):
     fast, sql, prov_fast, prov_sql = both_paths(years, variables, directed, system, dyads)
-    assert_frame_equal(fast, sql, check_exact=True)
+    assert_same(fast, sql)
     assert prov_fast == prov_sql
 
 
 @pytest.mark.parametrize("system", ["cow", "gw"])
 def test_fast_path_equals_sql_path_every_family_over_a_span(system):
     fast, sql, _, _ = both_paths(list(range(2005, 2016)), sorted(FAMILIES), True, system, None)
-    assert_frame_equal(fast, sql, check_exact=True)
+    assert_same(fast, sql)
 
 
 # --- the lookup primitive against a plain LEFT JOIN on random small tables -----------

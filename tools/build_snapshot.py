@@ -22,7 +22,8 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-from snapshot_transforms import TRANSFORMS
+import pyarrow.parquet as pq
+from snapshot_transforms import BYTE_STREAM_SPLIT, TRANSFORMS
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "allyscope" / "sources" / "snapshot"
 
@@ -47,7 +48,18 @@ def main(data_dir: str, only: list[str] | None = None) -> None:
         frames = {f: pl.read_parquet(src / f) for f in files}
         df, dropped = transform(frames)
         target = OUT / f"{name}.parquet"
-        df.write_parquet(target, compression="zstd", compression_level=19, statistics=True)
+        if name in BYTE_STREAM_SPLIT:
+            floats = [c for c, t in df.schema.items() if t.is_float()]
+            pq.write_table(
+                df.to_arrow(),
+                target,
+                compression="zstd",
+                compression_level=19,
+                use_byte_stream_split=floats,
+                use_dictionary=[c for c in df.columns if c not in floats],
+            )
+        else:
+            df.write_parquet(target, compression="zstd", compression_level=19, statistics=True)
         n = con.sql(f"select count(*) from '{target}'").fetchall()[0][0]
         rows.append(
             {

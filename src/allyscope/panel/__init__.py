@@ -32,30 +32,39 @@ def panel(
     variables: str | Iterable[str] | None = None,
     directed: bool = True,
     system: str = "cow",
+    unit: str = "dyad-year",
+    states: Any = None,
 ) -> pl.DataFrame:
-    """The dyad-year panel as a Polars DataFrame (``.to_pandas()`` for pandas).
+    """The panel as a Polars DataFrame (``.to_pandas()`` for pandas).
 
     years:     2011, "1816-2014", (1992, 2025), range(...) or a list; default: the span
                covered by the requested variables.
     dyads:     None for every pair of system members, or pairs such as
                [("IRN", "RUS")] / "IRN-RUS,USA-GBR" (names, ISO or COW codes).
-    variables: families to add, e.g. ["atop", "trade", "nmc", "igos", "un_votes"];
+    variables: families to add, e.g. ["atop", "trade", "nmc", "democracy", "peace_years"];
                see :func:`coverage` or ``allyscope panel --list-variables``.
     directed:  True for directed dyad-years (both orders), False for ccode1 < ccode2.
     system:    "cow" (default) or "gw" (Gleditsch-Ward, with microstates).
+    unit:      "dyad-year" (default), "state-year" (``create_stateyears()``) or
+               "leader-year" (Archigos leaders, ``create_leaderyears()``).
+    states:    state-years or leader-years of these states only ("IRN,RUS" or a list);
+               with dyad-years, every pair among them.
 
     Values outside a source's coverage are null, never 0.
     """
     from allyscope.panel.build import build_panel
 
-    return build_panel(years, dyads, variables, directed, system).frame
+    return build_panel(years, dyads, variables, directed, system, unit, states).frame
 
 
-def coverage(variables: str | Iterable[str] | None = None) -> pl.DataFrame:
-    """Which years each panel column can be non-null, and from which datasets."""
+def coverage(
+    variables: str | Iterable[str] | None = None, unit: str = "dyad-year"
+) -> pl.DataFrame:
+    """Which years each panel column can be non-null in ``unit``, its datasets and the
+    rule for its missing values."""
     from allyscope.panel.build import coverage as _coverage
 
-    return _coverage(variables)
+    return _coverage(variables, unit)
 
 
 _LAZY = {

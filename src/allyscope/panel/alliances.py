@@ -38,4 +38,5 @@ FAMILY = Family(
     build=_build,
     gather=_gather,
     absent_is_zero=PROVISIONS,
+    verb="add_atop_alliance()",
 )

@@ -81,4 +81,5 @@ FAMILY = Family(
     build=_build,
     gather=_gather,
     absent_is_zero=("arms_tiv1", "arms_tiv2", "arms_deals1", "arms_deals2"),
+    verb="(none; SIPRI)",
 )

@@ -39,10 +39,11 @@ def _gather(ctx: Context) -> Gathered:
 
 FAMILY = Family(
     name="nmc",
-    description="COW National Material Capabilities 6.0 for ccode1 (…1) and ccode2 (…2)",
+    description="COW National Material Capabilities 7.0 for ccode1 (…1) and ccode2 (…2)",
     datasets=("cow_nmc",),
     columns={f"{c}{s}": f"{d} of ccode{s}" for s in ("1", "2") for c, d in COMPONENTS.items()},
     coverage=(1816, 2022),
     build=_build,
     gather=_gather,
+    verb="add_nmc()",
 )

@@ -56,4 +56,5 @@ FAMILY = Family(
             5: "water, 400 miles or less",
         }
     },
+    verb="add_contiguity()",
 )

@@ -81,4 +81,5 @@ FAMILY = Family(
             6: "more than 999 deaths",
         },
     },
+    verb="add_cow_mids()",
 )

@@ -1,13 +1,18 @@
-"""A variable family: the columns one source adds to the dyad-year panel.
+"""A variable family: the columns one source adds to the panel, per unit of analysis.
 
-Each family module (``alliances``, ``trade``, ...) defines one :class:`Family` in two
-equivalent forms: ``gather`` names keyed tables to look up for every base dyad-year
-(``ccode1, ccode2, year``) and Polars expressions over what was found (the fast path,
-see ``gather.py``); ``build`` is the same as DuckDB joins against the base ``b``, used
-as the reference in the tests and when a table has two rows for one key. Values are
-null outside the family's coverage years; inside them, a missing source row is null
-unless the family declares ``absent_is_zero`` (e.g. ATOP lists every alliance, so no
-row means no alliance).
+Each family module (``alliances``, ``trade``, ...) defines one :class:`Family`. Its
+dyad-year form comes in two equivalent shapes: ``gather`` names keyed tables to look up
+for every base dyad-year (``ccode1, ccode2, year``) and Polars expressions over what was
+found (the fast path, see ``gather.py``); ``build`` is the same as DuckDB joins against
+the base ``b``, used as the reference in the tests and when a table has two rows for one
+key. A family may also have a state-year form (:class:`StateForm`: a table keyed by state
+and year, also used for leader-years) and a leader form (:class:`LeaderForm`: a table
+keyed by Archigos ``obsid``, leader-years only); ``units`` lists what it supports.
+
+Missing values, in every unit: null outside the family's coverage years; inside them, a
+missing source row is null unless the family declares ``absent_is_zero`` (e.g. ATOP lists
+every alliance, so no row means no alliance). A value carried past its source's end is
+never silent: the family adds a column that marks those years (``cowmaj_carried``).
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ class Context:
     ccodes: set[int] | None  # states in the requested dyads (None = all)
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
     provenance: dict[str, dict[str, str]] = field(default_factory=dict)
+    system: str = "cow"  # "cow" or "gw": which codes the rows carry
+    pairs: list[tuple[int, int]] | None = None  # requested directed COW pairs (None = all)
+    cache: dict[str, object] = field(default_factory=dict)  # tables shared by both paths
 
     def locate(self, dataset: str) -> Located:
         """Where a dataset is read from (cache copy or snapshot), remembering its provenance."""
@@ -79,6 +87,9 @@ class Lookup:
     #: values for base rows the table has no row for (default null); 0 for a column that
     #: only feeds an ``absent_is_zero`` output saves the null handling
     absent: dict[str, object] = field(default_factory=dict)
+    #: which codes the key columns are: ``ccode`` (``ccode1, ccode2`` / ``ccode``) or
+    #: ``gwcode`` (``gwcode1, gwcode2`` / ``gwcode``; G-W panels only)
+    codes: str = "ccode"
 
 
 @dataclass(frozen=True)
@@ -91,18 +102,97 @@ class Gathered:
 
 
 @dataclass(frozen=True)
+class StateTable:
+    """A state-year table: key columns ``code`` (``ccode`` or ``gwcode``) and ``year``, at
+    most one row per key, and the state form's output columns."""
+
+    frame: pl.DataFrame
+    code: str
+
+
+@dataclass(frozen=True)
+class StateForm:
+    """A family's state-year columns (state-years; leader-years by the leader's state)."""
+
+    columns: dict[str, str]  # output column -> meaning and unit
+    table: Callable[[Context], StateTable]
+    absent_is_zero: tuple[str, ...] = ()
+    coverage: tuple[int, int] | None = None  # None: the family's
+
+
+@dataclass(frozen=True)
+class LeaderForm:
+    """A family's leader columns: a table keyed by Archigos ``obsid`` (leader-years)."""
+
+    columns: dict[str, str]
+    table: Callable[[Context], pl.DataFrame]
+
+
+UNITS = ("dyad-year", "state-year", "leader-year")
+
+
+@dataclass(frozen=True)
 class Family:
     name: str
     description: str
     datasets: tuple[str, ...]
-    columns: dict[str, str]  # output column -> meaning and unit
+    columns: dict[str, str]  # dyad-year output column -> meaning and unit
     coverage: tuple[int, int]
-    build: Callable[[Context], Join]
+    build: Callable[[Context], Join] | None = None
     absent_is_zero: tuple[str, ...] = ()
     undirected_symmetric: bool = False
     gather: Callable[[Context], Gathered] | None = None
     #: what the codes of coded integer columns mean (Stata value labels)
     value_labels: dict[str, dict[int, str]] = field(default_factory=dict)
+    state: StateForm | None = None
+    leader: LeaderForm | None = None
+    #: columns whose values end (or start) inside the coverage, e.g. Polity to 2017
+    column_years: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: peacesciencer verb(s) this family answers, for the docs and the listing
+    verb: str = ""
+    #: how missing values arise, beyond the general rule (the listing shows it)
+    na_rule: str = ""
+
+    @property
+    def units(self) -> tuple[str, ...]:
+        """The units of analysis this family has columns for."""
+        out = []
+        if self.gather is not None or self.build is not None:
+            out.append("dyad-year")
+        if self.state is not None:
+            out.append("state-year")
+        if self.state is not None or self.leader is not None:
+            out.append("leader-year")
+        return tuple(out)
+
+    def unit_columns(self, unit: str) -> dict[str, str]:
+        """Output columns (and meanings) in ``unit``: in leader-years a leader form (the
+        leader's own attributes) replaces the state form (the state's leader on 1 Jan)."""
+        if unit not in self.units:
+            return {}
+        if unit == "dyad-year":
+            return dict(self.columns)
+        if unit == "leader-year" and self.leader is not None:
+            return dict(self.leader.columns)
+        return dict(self.state.columns) if self.state is not None else {}
+
+    def unit_coverage(self, unit: str) -> tuple[int, int]:
+        if unit != "dyad-year" and self.state is not None and self.state.coverage:
+            return self.state.coverage
+        return self.coverage
+
+    def missing_rule(self, unit: str = "dyad-year") -> str:
+        """The NA rule in words: null outside the years; 0 where absence means none."""
+        lo, hi = self.unit_coverage(unit)
+        if unit == "dyad-year":
+            zero = self.absent_is_zero
+        else:
+            zero = self.state.absent_is_zero if self.state is not None else ()
+        text = f"null outside {lo}-{hi}"
+        text += f"; inside, {', '.join(zero)} 0 where the source lists nothing" if zero else (
+            "; inside, null where the source has no value"
+        )
+        return f"{text}; {self.na_rule}" if self.na_rule else text
 
     def masked(self, join: Join) -> dict[str, str]:
         """Column expressions with the coverage rule applied."""

@@ -84,36 +84,46 @@ class Base:
             pair = None if n1 is None or n2 is None else n1 & n2
             self.null = {"state1": n1, "state2": n2, "dyad": both, "reverse": both, "pair": pair}
             self.n1, self.n2 = n1, n2
+            # G-W rows also carry their own codes (never null): lookups keyed by gwcode
+            self.g1 = frame["gwcode1"].to_numpy() if "gwcode1" in frame.columns else None
+            self.g2 = frame["gwcode2"].to_numpy() if "gwcode2" in frame.columns else None
 
     # -- sorted keys (any base) ---------------------------------------------------------
-    def keys(self, on: On) -> np.ndarray:
+    def keys(self, on: On, codes: str = "ccode") -> np.ndarray:
         with self._lock:
-            return self._keys(on)
+            return self._keys(on, codes)
 
-    def _keys(self, on: On) -> np.ndarray:
+    def _keys(self, on: On, codes: str = "ccode") -> np.ndarray:
         import numpy as np
 
-        if on not in self._cache:
+        name = on if codes == "ccode" else f"{on}:{codes}"
+        if name not in self._cache:
             y, a, b = self.year, self.c1, self.c2
+            if codes == "gwcode":
+                if self.g1 is None or self.g2 is None:
+                    raise ValueError("a lookup by gwcode needs G-W base rows")
+                a, b = self.g1, self.g2
             if on == "dyad":
                 k = pack(y, a, b)
             elif on == "reverse":
                 k = pack(y, b, a)
             elif on == "pair":
                 lo, hi = np.minimum(a, b), np.maximum(a, b)
-                if self.n1 is not None:  # least(NULL, b) = greatest(NULL, b) = b
+                if codes == "ccode" and self.n1 is not None:  # least(NULL, b) = b
                     lo, hi = np.where(self.n1, b, lo), np.where(self.n1, b, hi)
-                if self.n2 is not None:
+                if codes == "ccode" and self.n2 is not None:
                     lo, hi = np.where(self.n2, a, lo), np.where(self.n2, a, hi)
                 k = pack(y, lo, hi)
             elif on == "state1":
                 k = pack(y, a)
             else:
                 k = pack(y, b)
-            self._cache[on] = k
-        return self._cache[on]
+            self._cache[name] = k
+        return self._cache[name]
 
-    def _rows_by_key(self, parts: list[np.ndarray], on: On, what: str) -> np.ndarray:
+    def _rows_by_key(
+        self, parts: list[np.ndarray], on: On, what: str, codes: str = "ccode"
+    ) -> np.ndarray:
         import numpy as np
 
         tk = pack(*parts)
@@ -126,10 +136,10 @@ class Base:
             raise DuplicateKeys(f"{what}: two rows for one key")
         if n == 0:
             return np.zeros(self.frame.height, dtype=np.int64)
-        bk = self.keys(on)
+        bk = self.keys(on, codes)
         pos = np.minimum(np.searchsorted(tk, bk), n - 1)
         found = tk[pos] == bk
-        null = self.null[on]
+        null = self.null[on] if codes == "ccode" else None
         if null is not None:
             found &= ~null
         if order is not None:
@@ -231,17 +241,22 @@ class Base:
                 self._cache["reverse"] = coff + j * n + i
             return self._cache["reverse"]
 
-    def rows(self, table: pl.DataFrame, on: On, what: str = "table") -> pl.Series:
+    def rows(
+        self, table: pl.DataFrame, on: On, what: str = "table", codes: str = "ccode"
+    ) -> pl.Series:
         """For every base row, the row of ``table`` with its key, or ``table.height`` if none
         (UInt32).
 
         ``table`` has key columns ``year, ccode1, ccode2`` (dyadic ``on``) or
-        ``year, ccode`` (state-year ``on``) without nulls."""
+        ``year, ccode`` (state-year ``on``) without nulls; with ``codes="gwcode"``,
+        ``gwcode1, gwcode2`` / ``gwcode`` (G-W base rows only)."""
         if self.grid is not None:
+            if codes != "ccode":
+                raise ValueError("the COW grid is keyed by ccode; translate G-W codes first")
             return self._rows_by_grid(table, on, what)
-        key_cols = ["year", "ccode1", "ccode2"] if on in DYADIC else ["year", "ccode"]
+        key_cols = _key_cols(on, codes)
         parts = [table[c].to_numpy() for c in key_cols]
-        return pl.Series(self._rows_by_key(parts, on, what), dtype=pl.UInt32)
+        return pl.Series(self._rows_by_key(parts, on, what, codes), dtype=pl.UInt32)
 
     def gather(
         self,
@@ -249,17 +264,23 @@ class Base:
         on: On,
         prefix: str,
         absent: dict[str, object] | None = None,
+        codes: str = "ccode",
     ) -> pl.DataFrame:
         """``table``'s value columns (named ``prefix + name``) for every base row, null (or
         ``absent[name]``) where the table has no row for the base row's key, as a LEFT
         JOIN would give."""
-        key_cols = ["year", "ccode1", "ccode2"] if on in DYADIC else ["year", "ccode"]
+        key_cols = _key_cols(on, codes)
         if any(table[c].null_count() for c in key_cols):
             table = table.drop_nulls(key_cols)  # a null key never matches in a join
-        idx = self.rows(table, on, prefix)
+        idx = self.rows(table, on, prefix, codes)
         values = table.drop(key_cols)
         fill = absent or {}
         null_row = pl.DataFrame(
             [pl.Series(c, [fill.get(c)], dtype=t) for c, t in values.schema.items()]
         )
         return pl.concat([values, null_row], rechunk=True).gather(idx).rename(lambda c: prefix + c)
+
+
+def _key_cols(on: On, codes: str = "ccode") -> list[str]:
+    """A lookup table's key columns: ``year`` and the codes (``ccode``/``gwcode``)."""
+    return ["year", f"{codes}1", f"{codes}2"] if on in DYADIC else ["year", codes]

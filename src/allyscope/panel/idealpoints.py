@@ -51,4 +51,5 @@ FAMILY = Family(
     coverage=(1946, 2024),
     build=_build,
     gather=_gather,
+    verb="(none; Bailey-Strezhnev-Voeten)",
 )

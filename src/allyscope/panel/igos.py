@@ -24,4 +24,5 @@ FAMILY = Family(
     coverage=(1816, 2014),
     build=_build,
     gather=_gather,
+    verb="add_igos()",
 )

@@ -64,4 +64,5 @@ FAMILY = Family(
     coverage=(1949, 2023),
     build=_build,
     gather=_gather,
+    verb="(none; SIPRI)",
 )

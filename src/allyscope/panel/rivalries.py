@@ -77,4 +77,5 @@ FAMILY = Family(
     build=_build,
     gather=_gather,
     absent_is_zero=("tss_rivalry", "td_rivalry"),
+    verb="add_strategic_rivalries()",
 )

@@ -54,4 +54,5 @@ FAMILY = Family(
     coverage=(1870, 2014),
     build=_build,
     gather=_gather,
+    verb="add_cow_trade()",
 )

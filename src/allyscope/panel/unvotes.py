@@ -185,4 +185,5 @@ FAMILY = Family(
     coverage=(1946, 2020),
     build=_build,
     gather=_gather,
+    verb="add_fpsim() (computed here from raw votes)",
 )

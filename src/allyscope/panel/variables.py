@@ -6,15 +6,28 @@ from allyscope.errors import InvalidInputError
 from allyscope.panel import (
     alliances,
     arms,
+    armsraces,
     capabilities,
     contiguity,
+    democracy,
     disputes,
+    distance,
+    economy,
+    geography,
+    gml,
     idealpoints,
     igos,
+    leaders,
+    majors,
     milex,
+    peaceyears,
     rivalries,
+    society,
+    threat,
     trade,
+    ucdp,
     unvotes,
+    wars,
 )
 from allyscope.panel.family import Family
 
@@ -32,6 +45,27 @@ FAMILIES: dict[str, Family] = {
         disputes.FAMILY,
         arms.FAMILY,
         milex.FAMILY,
+        # peacesciencer's other verbs and tables (issue 27)
+        democracy.FAMILY,
+        economy.FAMILY,
+        distance.CAPITAL,
+        distance.MINIMUM,
+        majors.MAJORS_FAMILY,
+        majors.POWERS_FAMILY,
+        wars.INTER_FAMILY,
+        wars.INTRA_FAMILY,
+        gml.FAMILY,
+        peaceyears.FAMILY,
+        ucdp.ACD_FAMILY,
+        ucdp.ONSETS_FAMILY,
+        leaders.ARCHIGOS_FAMILY,
+        leaders.LEAD_FAMILY,  # type: ignore[list-item]
+        leaders.LWUF_FAMILY,  # type: ignore[list-item]
+        threat.FAMILY,
+        society.CREG_FAMILY,
+        society.HIEF_FAMILY,
+        geography.FAMILY,
+        armsraces.FAMILY,
     )
 }
 
