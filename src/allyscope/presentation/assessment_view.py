@@ -8,18 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from allyscope.assessment.criteria import CRITERIA
 from allyscope.presentation import verdict
 
-CRITERIA_SHOWN = (
-    "commitment",
-    "convergence",
-    "shared_threat",
-    "depth",
-    "breadth",
-    "durability",
-    "symmetry",
-    "friction",
-)
+CRITERIA_SHOWN = CRITERIA  # every criterion of the JSON contract, in its order
 TOP = 5
 CRITERIA_TEXT = ("commitment", "convergence", "shared_threat", "friction")
 SHORT = {
