@@ -197,7 +197,16 @@ def test_panel_shows_its_real_signature():
 
     sig = inspect.signature(allyscope.panel)
     assert sig == inspect.signature(function)
-    assert list(sig.parameters) == ["years", "dyads", "variables", "directed", "system"]
+    assert list(sig.parameters) == [
+        "years",
+        "dyads",
+        "variables",
+        "directed",
+        "system",
+        "unit",
+        "states",
+    ]
     assert sig.parameters["directed"].default is True
+    assert sig.parameters["unit"].default == "dyad-year"
     assert "Values outside a source's coverage are null" in (type(allyscope.panel).__call__.__doc__)
     assert allyscope.panel(years=2011, dyads="IRN-RUS")["ccode1"].to_list() == [630]  # callable
