@@ -44,7 +44,13 @@ def test_the_spot_checked_rows_are_in_the_registry_as_checked():
     found wrong carries the checked correction."""
     checked = pl.read_csv(SPOT_CHECK, infer_schema=False)
     assert checked.height == 30 and checked["id"].is_unique().all()
-    assert set(checked["verdict"]) <= {"confirmed", "date differs", "partly", "not confirmed", "wrong"}
+    assert set(checked["verdict"]) <= {
+        "confirmed",
+        "date differs",
+        "partly",
+        "not confirmed",
+        "wrong",
+    }
     rows = ev.evidence().join(checked, on="id", how="inner", suffix="_checked")
     assert rows.height == checked.height, "a spot-checked row was removed or renamed"
     assert (rows["kind"] == rows["table"]).all()
@@ -150,13 +156,24 @@ def test_how_rows_bear_on_years():
     unknown = GOOD | {"id": "friction-c", "start": "2010", "end": "unknown"}
     expel = GOOD | {"id": "friction-d", "subkind": "expulsion", "start": "2018-03-26"}
     dca = GOOD | {"id": "defence-e", "subkind": "dca", "start": "2001-05"}
-    years = bearing_years(_rows(sanctions, severed, unknown, expel, dca), this_year=2025)
+    campaign = GOOD | {
+        "id": "defence-f",
+        "subkind": "joint_operation",
+        "start": "1996-10",
+        "end": "1997-05-16",
+    }
+    war = GOOD | {"id": "friction-g", "subkind": "war", "start": "1998-05-06", "end": "2000-06-18"}
+    rows = _rows(sanctions, severed, unknown, expel, dca, campaign, war)
+    years = bearing_years(rows, this_year=2025)
     by = {i: set(g["year"].to_list()) for (i,), g in years.group_by("id")}
     assert 2015 in by[GOOD["id"]] and 2016 not in by[GOOD["id"]]  # lifted on 16 January
     assert by["friction-b"] == set(range(2021, 2026))  # severed in August bears on 2021
     assert by["friction-c"] == {2010}  # ended at an unknown date: its start year only
     assert by["friction-d"] == {2018}  # a one-off event
     assert by["defence-e"] == set(range(2001, 2006))  # an agreement on paper: five years
+    # fighting bears on every year it covers any part of, as COW and UCDP code a war year
+    assert by["defence-f"] == {1996, 1997}  # a campaign that ended in May decided 1997
+    assert by["friction-g"] == {1998, 1999, 2000}  # the war ended on 18 June 2000
 
 
 def test_a_later_declaration_does_not_lower_the_level_unless_it_is_a_downgrade():

@@ -9,7 +9,8 @@ How a row bears on a year (docs/registries.md):
 - it *bears on* a year when it starts in that year or covers at least half of it. So a
   sanctions regime lifted on 16 January 2016 bears on 2015, not on 2016, while relations
   severed on 24 August 2021 bear on 2021 (the act happened that year) and on every later
-  year until they are restored;
+  year until they are restored; fighting (war, clash, joint operation) bears on every year
+  it covers any part of, as COW and UCDP code a conflict year;
 - an agreement on paper (defence level 1: a DCA, a sectoral or military-technical
   agreement) shows cooperation in the year it is signed and the four years after; it may
   stay in force longer, but says nothing about practice then;
@@ -51,6 +52,9 @@ EVENT_SUBKINDS = ("expulsion", "recall", "clash")
 #: Years an agreement on paper counts as cooperation after the year it is signed.
 AGREEMENT_YEARS = 4
 AGREEMENT_SUBKINDS = ("dca", "sectoral", "military_technical")
+#: Fighting (a war, a clash, a joint operation) bears on every year it covers any part of,
+#: as COW and UCDP code a conflict year: a campaign that ends in May still decides its year.
+FIGHTING_SUBKINDS = ("war", "clash", "joint_operation")
 
 
 @cache
@@ -163,7 +167,10 @@ def bearing_years(ev: pl.DataFrame, this_year: int | None = None) -> pl.DataFram
     years = years.with_columns(
         share=covered.clip(0.0, 1.0), starts=pl.col("start_date").dt.year() == y
     )
-    return years.filter(pl.col("starts") | (pl.col("share") >= 0.5)).select(
+    fighting = pl.col("subkind").is_in(FIGHTING_SUBKINDS)
+    return years.filter(
+        pl.col("starts") | (pl.col("share") >= 0.5) | (fighting & (pl.col("share") > 0))
+    ).select(
         "kind",
         "subkind",
         "id",
