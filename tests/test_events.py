@@ -519,7 +519,7 @@ def test_cli_writes_files_with_metadata(tmp_path):
     import pyarrow.parquet as pq
 
     t = pq.read_table(out)
-    meta = json.loads(t.schema.metadata[b"allyscope"])
+    meta = json.loads(pq.read_metadata(out).metadata[b"allyscope"])
     assert meta["skipped"]["bad_date"] == 1 and "month" in t.column_names
     csv = tmp_path / "ev.csv"
     r = runner.invoke(app, ["events", "aggregate", "--sample", "-o", str(csv), "--format", "json"])

@@ -34,7 +34,9 @@ def test_write_formats_round_trip(tmp_path, small, suffix):
     if suffix == ".parquet":
         back = pl.read_parquet(path)
         assert back.equals(small)
-        assert json.loads(pq.read_schema(path).metadata[b"allyscope"])["years"] == "2010-2011"
+        assert json.loads(pq.read_metadata(path).metadata[b"allyscope"])["years"] == "2010-2011"
+        assert json.loads(pl.read_parquet_metadata(path)["allyscope"]) == {"years": "2010-2011"}
+        assert pq.read_table(path).schema.equals(small.to_arrow().schema)  # types as in memory
     elif suffix == ".csv":
         back = pl.read_csv(path, schema=small.schema)
         assert back.equals(small)

@@ -779,7 +779,7 @@ def test_cli_state_and_leader_years_write_every_format_with_provenance(tmp_path,
     )
     if suffix == ".parquet":
         assert pl.read_parquet(out).equals(want)
-        meta = json.loads(pq.read_schema(out).metadata[b"allyscope"])
+        meta = json.loads(pq.read_metadata(out).metadata[b"allyscope"])
     elif suffix == ".csv":
         assert pl.read_csv(out, schema=want.schema).equals(want)
         meta = json.loads((tmp_path / "sy.csv.json").read_text())
@@ -813,7 +813,7 @@ def test_cli_state_and_leader_years_write_every_format_with_provenance(tmp_path,
     assert r.returncode == 0, r.stderr
     ly = pl.read_parquet(out)
     assert set(ly["obsid"].to_list()) == {"IRN-1997", "IRN-2005"}
-    meta = json.loads(pq.read_schema(out).metadata[b"allyscope"])
+    meta = json.loads(pq.read_metadata(out).metadata[b"allyscope"])
     assert set(meta["datasets"]) == {"archigos", "lead", "democracy"}
 
 
@@ -842,7 +842,7 @@ def test_python_result_writes_what_the_cli_writes(tmp_path):
 
     res = build_panel(years=2011, dyads="IRN-RUS", variables="capital_distance,peace_years")
     path = res.write(tmp_path / "p.parquet")
-    meta = json.loads(pq.read_schema(path).metadata[b"allyscope"])
+    meta = json.loads(pq.read_metadata(path).metadata[b"allyscope"])
     assert meta == json.loads(json.dumps(res.metadata()))
     assert meta["unit"] == "dyad-year" and meta["directed"] is True
     assert meta["coverage"]["cowinterspell"] == [1816, 2007]
