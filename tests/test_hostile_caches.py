@@ -35,12 +35,12 @@ def _forge(path: Path, how: str) -> None:
     elif how == "types changed":
         good.with_columns(pl.col("year").cast(pl.String)).write_parquet(path)
     elif how == "stamp of another version":
-        meta = json.loads(pq.read_schema(path).metadata[b"allyscope_derived"])
+        meta = json.loads(pq.read_metadata(path).metadata[b"allyscope_derived"])
         t = good.head(5).to_arrow()
         meta.update(version="0.0.1", rows=5)
         pq.write_table(t.replace_schema_metadata({b"allyscope_derived": json.dumps(meta)}), path)
     elif how == "stamp that lies about its rows":
-        meta = pq.read_schema(path).metadata[b"allyscope_derived"]
+        meta = pq.read_metadata(path).metadata[b"allyscope_derived"]
         t = good.head(5).to_arrow()
         pq.write_table(t.replace_schema_metadata({b"allyscope_derived": meta}), path)
     elif how == "stamp that is not JSON":

@@ -526,11 +526,25 @@ def _build_sql(
     con = duckdb.connect()
     try:
         for name, frame in ctx.frames.items():
-            con.register(name, frame)
-        df = con.sql(sql).pl()
+            con.register(name, _ArrowStream(frame))
+        # in and out through the Arrow C stream interface: no pyarrow import (0.2-0.3 s)
+        df = pl.DataFrame(con.sql(sql))
     finally:
         con.close()
     return df, ctx.provenance
+
+
+class _ArrowStream:
+    """A Polars frame seen only through ``__arrow_c_stream__``: DuckDB reads it without
+    converting it to a pyarrow table first."""
+
+    __slots__ = ("frame",)
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        return self.frame.__arrow_c_stream__(requested_schema)
 
 
 def _gw_pairs(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:

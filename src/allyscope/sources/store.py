@@ -156,11 +156,9 @@ def _trusted(path: Path, stamp: dict[str, object]) -> pl.DataFrame | None:
     file's own schema and row count are the ones recorded; anything else (an older
     version's table, a file put there by hand, a damaged one) is None: rebuild it.
     """
-    import pyarrow.parquet as pq
-
     try:
-        meta = pq.read_schema(path).metadata or {}
-        recorded = json.loads(meta[DERIVED_META])
+        meta = pl.read_parquet_metadata(path)  # the file's key-value metadata
+        recorded = json.loads(meta[DERIVED_META.decode()])
         if not isinstance(recorded, dict) or any(recorded.get(k) != v for k, v in stamp.items()):
             return None
         table = pl.read_parquet(path)
@@ -196,15 +194,9 @@ def derived(name: str, inputs: list[str], compute: Callable[[], pl.DataFrame]) -
             return cached
     table = compute()
     record = json.dumps({**stamp, "schema": _schema_text(table), "rows": table.height})
-    arrow = table.to_arrow()
-    arrow = arrow.replace_schema_metadata(
-        {**(arrow.schema.metadata or {}), DERIVED_META: record.encode()}
-    )
 
     def write(p: Path) -> None:
-        import pyarrow.parquet as pq
-
-        pq.write_table(arrow, p, compression="zstd")
+        table.write_parquet(p, compression="zstd", metadata={DERIVED_META.decode(): record})
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
