@@ -1,4 +1,12 @@
-"""A plain Polars script of the benchmark job (no allyscope), as a second baseline."""
+"""A plain Polars script of the benchmark job (no allyscope), as a second baseline.
+
+    python benchmarks/naive_polars.py [OUT.parquet]
+
+With an output path it also writes the frame as zstd Parquet through Polars: the floor of
+the CLI job that writes the same panel (``allyscope panel ... -o p.parquet``).
+"""
+
+import sys
 
 import polars as pl
 
@@ -44,3 +52,5 @@ d = d.join(igo.rename({"ccode1": "lo", "ccode2": "hi"}), on=["lo", "hi", "year"]
     "lo", "hi"
 )
 print(d.shape)
+if len(sys.argv) > 1:
+    d.write_parquet(sys.argv[1], compression="zstd")

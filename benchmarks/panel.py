@@ -3,6 +3,7 @@ and, for the CLI jobs, the file written), side by side with R's peacesciencer wh
 installed, and with another allyscope install (``--against``) for a before/after.
 
     python benchmarks/panel.py [--repeat 3] [--against /path/to/other/venv/bin/python]
+                               [--only "CLI, atop;naive Polars script, write;R peacesciencer atop"]
 
 Jobs, all over every directed dyad-year 1816-2014 unless said otherwise:
 
@@ -12,7 +13,9 @@ Jobs, all over every directed dyad-year 1816-2014 unless said otherwise:
 - the CLI writing a Parquet file with every dyadic variable (31 families, 232 columns);
 - the CLI writing every state-year variable for the state-years 1816-2024 and every
   leader-year variable for the Archigos leader-years;
-- a naive Polars script (benchmarks/naive_polars.py).
+- the CLI writing atop,nmc,igos (issue 26's job against peacesciencer's pipe);
+- a naive Polars script (benchmarks/naive_polars.py), and the same writing zstd Parquet
+  through Polars: the floor of the CLI write jobs.
 
 R jobs, when Rscript and peacesciencer (benchmarks/setup_r.sh, ALLYSCOPE_R_LIB) exist:
 peacesciencer_baseline.R (atop, nmc, igos) and peacesciencer_all.R (every dyadic verb that
@@ -66,6 +69,15 @@ def jobs_for(py: str, out: Path) -> dict[str, list[str]]:
             "-c",
             "import allyscope; d = allyscope.panel(years=(1816, 2014), variables=['atop','nmc','igos','trade','un_votes']); print(d.shape)",
         ],
+        "CLI, atop,nmc,igos, write": [
+            *cli,
+            "--years",
+            "1816-2014",
+            "--variables",
+            "atop,nmc,igos",
+            "-o",
+            str(out / "three.parquet"),
+        ],
         "CLI, 11 earlier dyadic variables, write": [
             *cli,
             "--years",
@@ -106,7 +118,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--against", help="another Python with another allyscope installed")
+    ap.add_argument("--only", help="';'-separated parts of job names: run only those jobs")
     args = ap.parse_args()
+    only = [p.strip() for p in args.only.split(";")] if args.only else None
+
+    def wanted(name: str) -> bool:
+        return only is None or any(p in name for p in only)
+
     pythons = {"this": sys.executable} | ({"other": args.against} if args.against else {})
     rlib = os.environ.get("ALLYSCOPE_R_LIB", "/work/rbench/lib")
     have_r = bool(shutil.which("Rscript")) and Path(rlib).is_dir()
@@ -139,13 +157,17 @@ def main() -> None:
                 "R or peacesciencer not installed: the R jobs are skipped (see benchmarks/setup_r.sh)"
             )
         names = list(dict.fromkeys(n for jobs, _ in plans.values() for n in jobs))
-        names.append("naive Polars script")
+        names += ["naive Polars script", "naive Polars script, write"]
+        names = [n for n in names if wanted(n)]
+        rjobs = {n: c for n, c in rjobs.items() if wanted(n)}
         for _ in range(args.repeat):  # interleave jobs so machine noise hits all alike
             for name in names:
                 for k, (jobs, env) in plans.items():
                     cmd = jobs.get(name)
-                    if name == "naive Polars script" and k == "this":
+                    if name.startswith("naive Polars script") and k == "this":
                         cmd = [pythons[k], str(HERE / "naive_polars.py")]
+                        if name.endswith("write"):
+                            cmd.append(str(Path(tmp) / "naive.parquet"))
                     if cmd is None:
                         continue
                     w, m = run(cmd, env)
@@ -162,6 +184,7 @@ def main() -> None:
     )
     r_base = {
         "atop,nmc,igos (Python)": ("R", "R peacesciencer atop,nmc,igos"),
+        "CLI, atop,nmc,igos, write": ("R", "R peacesciencer atop,nmc,igos"),
         "CLI, every dyadic variable, write": ("R", "R peacesciencer, every offline verb, write"),
     }
     head = "| job | this s (min) | peak RSS MB |"
