@@ -161,6 +161,7 @@ RULE_DEFAULTS = {
     "mid_years_3": 0.0,
     "severed": False,
     "strain": False,
+    "strain_direct": False,
     "friction_political": 0,
     "opposite_sides": 0,
     "friction_starts": False,
@@ -208,7 +209,12 @@ TH = Thresholds(convergence=0.8, depth=0.2, durability=5, breadth=2, practice_ye
         ({"declared_level": 1}, "convergence"),  # a declared friendship, no practice
         ({"shared_orgs": 1}, "convergence"),  # an issue-specific grouping
         ({"reg_normalised": 1}, "transactional"),  # a peace accord is not a partnership
-        ({"declared_level": 1, "strain": True}, "transactional"),  # friction blocks it
+        (
+            {"declared_level": 1, "strain": True, "strain_direct": True},
+            "transactional",
+        ),  # friction blocks it
+        # backing opposite sides in a third state's war does not: convergence is issue-specific
+        ({"declared_level": 1, "strain": True, "opposite_sides": 1}, "convergence"),
         ({"forces_or_training": True}, "tactical_alignment"),
         ({"cobelligerent": 1}, "tactical_alignment"),
         ({"forces_or_training": True, "hostile_level": 2}, "tactical_alignment"),  # coalition
@@ -236,9 +242,18 @@ TH = Thresholds(convergence=0.8, depth=0.2, durability=5, breadth=2, practice_ye
         ({"formal_pledge": True}, "convergence"),  # a pledge not practised: typed by practice
         ({"formal_pledge": True, "shared_defence_org": 1}, "alliance"),
         ({"formal_pledge": True, "arms_dep": 0.05, "c_convergence": 0.9}, "alliance"),
-        ({"formal_pledge": True, "arms_dep": 0.05, "strain": True}, "alliance"),  # a trade war
         (
-            {"formal_pledge": True, "arms_dep": 0.05, "strain": True, "friction_political": 1},
+            {"formal_pledge": True, "arms_dep": 0.05, "strain": True, "strain_direct": True},
+            "alliance",
+        ),  # a trade war
+        (
+            {
+                "formal_pledge": True,
+                "arms_dep": 0.05,
+                "strain": True,
+                "strain_direct": True,
+                "friction_political": 1,
+            },
             "transactional",  # an ambassador recalled: the pledge is not practised
         ),
         ({"formal_pledge": True, "short_pledge": True, "arms_dep": 0.05}, "tactical_alignment"),
@@ -250,13 +265,28 @@ TH = Thresholds(convergence=0.8, depth=0.2, durability=5, breadth=2, practice_ye
         ({"declared_level": 2, "defence_2y": 2.0, "hostile_level": 3}, "strategic_partnership"),
         # ... force used again is
         (
-            {"declared_level": 2, "hostile_level": 3, "force_years_3": 2.0, "strain": True},
+            {
+                "declared_level": 2,
+                "hostile_level": 3,
+                "force_years_3": 2.0,
+                "strain": True,
+                "strain_direct": True,
+            },
             "rivalry",
         ),
         ({"rivalry_c": 1, "hostile_2y": 1.0}, "rivalry"),  # a listed rival acting hostile
         ({"rivalry_c": 1}, "transactional"),  # listed, nothing hostile lately
         # a listed rival coercing, whatever words they exchange
-        ({"rivalry_c": 1, "declared_level": 1, "reg_friction_2y": 2.0, "strain": True}, "rivalry"),
+        (
+            {
+                "rivalry_c": 1,
+                "declared_level": 1,
+                "reg_friction_2y": 2.0,
+                "strain": True,
+                "strain_direct": True,
+            },
+            "rivalry",
+        ),
         ({"mids_10y": 2.0, "hostile_years_3": 2.0}, "rivalry"),
         # militarised history after COW-MID ends: a registry clash, or a war never settled
         ({"armed_10y": 1.0, "hostile_years_3": 2.0}, "rivalry"),

@@ -177,3 +177,21 @@ def test_a_declared_partnership_keeps_its_trade_substance_after_the_trade_data_e
     # a year with its own practice data carries nothing
     y = allyscope.assess("EGY", "CHN", years=2014).as_dict()["by_year"][0]
     assert y["practice_carried_from"] is None
+
+
+def test_backing_opposite_sides_elsewhere_does_not_rule_out_convergence(module_cache):
+    """Convergence is issue-specific: Turkey and Iran backed opposite sides in Syria in 2017
+    (each fought beside or against the Syrian state) while co-guaranteeing the Astana format.
+    That proxy strain rules out a partnership, not convergence; direct friction does."""
+    from allyscope.assessment.calibration import load_calibration
+    from allyscope.assessment.typology import rule_columns
+
+    th = load_calibration()
+    f = allyscope.assess("TUR", "IRN", years=2017).frame
+    row = f.row(0, named=True)
+    assert row["opposite_sides"] >= 1 and row["shared_orgs"] >= 1 and row["reg_friction"] == 0
+    rules = f.select(rule_columns(th)).row(0, named=True)
+    assert rules["r_convergence"] and not rules["r_partnership"]
+    assert row["type"] == "convergence"
+    direct = f.with_columns(strain_direct=pl.lit(True)).select(rule_columns(th))
+    assert not direct.row(0, named=True)["r_convergence"]  # an expulsion or recall does

@@ -219,7 +219,12 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
             (pl.col("reg_friction").fill_null(0) >= 1)
             | (pl.col("opposite_sides").fill_null(0) > 0)
             | (pl.col("hostile_level").fill_null(0) >= 4)
-        )
+        ),
+        # the same without backing the other's enemy in a third state's war: friction
+        # between the two themselves
+        strain_direct=(
+            (pl.col("reg_friction").fill_null(0) >= 1) | (pl.col("hostile_level").fill_null(0) >= 4)
+        ),
     )
     f = f.with_columns(
         c_friction=(pl.col("hostile_level").cast(pl.Float64) / 4.0),

@@ -100,6 +100,7 @@ RULE_COLUMNS = (
     "shared_orgs",
     "forces_or_training",
     "strain",
+    "strain_direct",
     "mid_years_3",
     "hostile_years_3",
     "force_years_3",
@@ -271,8 +272,12 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
             | (pl.col("formal_pledge") & pl.col("short_pledge") & practice_any)
         ).fill_null(False)
     )
+    # convergence is issue-specific (parallel positions): backing opposite sides in a third
+    # state's war strains a partnership but does not rule out converging elsewhere; direct
+    # friction between the two does
+    calm_direct = ~(pl.col("strain_direct") | (pl.col("mid_years_3") >= 2)).fill_null(False)
     converging = (
-        calm
+        calm_direct
         & (
             (pl.col("declared_level") >= 1)
             | (pl.col("c_convergence") >= _th(th, "convergence"))
