@@ -195,3 +195,13 @@ def test_backing_opposite_sides_elsewhere_does_not_rule_out_convergence(module_c
     assert row["type"] == "convergence"
     direct = f.with_columns(strain_direct=pl.lit(True)).select(rule_columns(th))
     assert not direct.row(0, named=True)["r_convergence"]  # an expulsion or recall does
+
+
+def test_hosting_foreign_troops_is_not_backing_the_senders_wars(module_cache):
+    """Russian peacekeepers in Azerbaijan (2020-2024) back Azerbaijan's host government, not
+    Russia's war: Azerbaijan does not become Ukraine's 'opposite side' by hosting them. Forces
+    fighting side by side back each other both ways."""
+    f = allyscope.assess("UKR", "AZE", years=2023).frame.row(0, named=True)
+    assert f["opposite_sides"] == 0
+    # Iran fought beside the Syrian state while Turkey fought it: opposite sides, both ways
+    assert allyscope.assess("IRN", "TUR", years=2017).frame["opposite_sides"].item() >= 1

@@ -855,18 +855,22 @@ def _combat_support() -> pl.DataFrame:
     does not back that state against the ally."""
     from allyscope.indicators.registries import row_years
 
-    reg = (
-        row_years()
-        .filter(
-            (pl.col("kind") == "defence")
-            & (pl.col("level") >= 3)
-            & pl.col("subkind").is_in(COMBAT_SUBKINDS)
-        )
-        .select(pl.col("lo").alias("x"), pl.col("hi").alias("y"), "year")
-        .unique()
+    reg = row_years().filter(
+        (pl.col("kind") == "defence")
+        & (pl.col("level") >= 3)
+        & pl.col("subkind").is_in(COMBAT_SUBKINDS)
     )
-    both = pl.concat([reg, reg.select(pl.col("y").alias("x"), pl.col("x").alias("y"), "year")])
-    return both.rename({"x": "ccode", "y": "client"}).unique()
+    # fighting side by side backs each other; a deployment backs the host only (the host of
+    # foreign peacekeepers or garrison troops does not back the sender in its wars)
+    fwd = reg.filter(pl.col("from_lo").is_null() | pl.col("from_lo"))
+    back = reg.filter(pl.col("from_lo").is_null() | ~pl.col("from_lo"))
+    both = pl.concat(
+        [
+            fwd.select(pl.col("lo").alias("ccode"), pl.col("hi").alias("client"), "year"),
+            back.select(pl.col("hi").alias("ccode"), pl.col("lo").alias("client"), "year"),
+        ]
+    )
+    return both.unique()
 
 
 def _fighting() -> pl.DataFrame:
