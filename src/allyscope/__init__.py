@@ -5,6 +5,7 @@ Public API::
     allyscope.assess("IRN", "RUS", years=(1992, 2025))     # -> Assessment (.as_dict(): JSON;
                                                            #    tables: .periods_frame, ...)
     allyscope.rank("IRN", year=2023)                       # partners by type and score
+    allyscope.atlas(years=(1946, 2025))                    # every dyad-year, typed
     allyscope.validate()                                   # typology vs the reference dyads
     allyscope.trace("examples/iran_russia.yaml")           # Bayesian process tracing
     allyscope.read(["article.pdf"], check_claims=True)     # code passages, check claims
@@ -29,7 +30,7 @@ from allyscope import panel
 from allyscope.panel import coverage
 
 if TYPE_CHECKING:
-    from allyscope.assessment import assess, rank, validate
+    from allyscope.assessment import assess, atlas, rank, validate
     from allyscope.assessment.engine import Assessment
     from allyscope.documents import read
     from allyscope.sources import registry as datasets
@@ -43,6 +44,7 @@ _LAZY = {
     "datasets": ("allyscope.sources", "registry"),
     "assess": ("allyscope.assessment", "assess"),
     "rank": ("allyscope.assessment", "rank"),
+    "atlas": ("allyscope.assessment", "atlas"),
     "validate": ("allyscope.assessment", "validate"),
     "trace": ("allyscope.tracing", "trace"),
     "read": ("allyscope.documents", "read"),
@@ -76,6 +78,7 @@ __all__ = [
     "Assessment",
     "__version__",
     "assess",
+    "atlas",
     "coverage",
     "datasets",
     "panel",

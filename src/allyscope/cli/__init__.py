@@ -66,6 +66,11 @@ app.command(
     help="Check the typology against the reference dyad-years and dyads (leave-one-dyad-out, "
     "confusion per rung, flicker).",
 )(assess_cmd.validate)
+app.command(
+    "atlas",
+    help="Type every pair of states in every year of a range (type, score, confidence, "
+    "criteria) and write one Parquet, CSV or Stata table.",
+)(assess_cmd.atlas)
 app.command("report", help=report_cmd.__doc__)(report_cmd.report)
 app.command("serve", help=serve_cmd.__doc__)(serve_cmd.serve)
 app.command("trace", help=trace_cmd.__doc__)(trace_cmd.trace)

@@ -135,3 +135,52 @@ def validate(
         f"{fl['blips_per_100_dyad_years']}; thresholds: {d['thresholds']}; "  # type: ignore[index]
         f"shipped calibration is the current fit: {d['shipped_calibration_is_current_fit']}"
     )
+
+
+def atlas(
+    output: str = typer.Option(
+        ..., "--output", "-o", help="file to write: .parquet, .csv (with a .json sidecar) or .dta"
+    ),
+    years: str = typer.Option(
+        None, "--years", help="year or range, e.g. 1946-2025 (default: the last 34 years)"
+    ),
+    third: str = typer.Option(
+        "USA", "--third", help="reference third party for shared-threat measures"
+    ),
+) -> None:
+    """Type every pair of states in every year (type, score, confidence, criteria) and write it."""
+    from allyscope.panel.export import output_format
+
+    output_format(output)  # fail on a bad suffix before any work
+    import datetime as dt
+
+    from allyscope import __version__
+    from allyscope.assessment.atlas import atlas as run
+    from allyscope.assessment.calibration import load_calibration
+    from allyscope.assessment.engine import parse_year_range
+    from allyscope.panel.export import write_table
+
+    first, last = parse_year_range(years)
+    note(f"typing every pair of states in {first}-{last} (about half a minute for 1946-2025)")
+    df = run((first, last), third=third)
+    meta = {
+        "allyscope": __version__,
+        "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "query": {"command": "atlas", "years": f"{first}-{last}", "third": third},
+        "thresholds": load_calibration().as_dict(),
+        "rows": df.height,
+        "schema": "docs/assessment.md, 'The atlas'; allyscope.assessment.atlas",
+    }
+    labels = {
+        "a": "COW code of the first state (a < b)",
+        "b": "COW code of the second state",
+        "type": "relationship type (smoothed), as allyscope assess gives it",
+        "raw_type": "the year's own rule before smoothing",
+        "rung": "0 rivalry, 1 transactional, 2 convergence, 3 tactical alignment, "
+        "4 strategic partnership, 5 alliance",
+        "score": "(rung + intensity) / 6",
+        "confidence": "weighted availability of the criteria (0-1)",
+        "formal_pledge": "a mutual-defence or offence pledge in force (practised or not)",
+    }
+    path = write_table(df, output, meta, labels)
+    note(f"wrote {df.height:,} dyad-years x {df.width} columns to {path}")
