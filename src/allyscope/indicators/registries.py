@@ -45,10 +45,9 @@ import polars as pl
 
 from allyscope.indicators.context import IndicatorContext
 from allyscope.sources import curated, evidence
+from allyscope.sources.evidence import EVENT_SUBKINDS
 
 COVERAGE = (1946, _dt.date.today().year)
-#: Friction and defence subkinds that are one-off events when they have no end.
-EVENT_SUBKINDS = ("expulsion", "recall", "clash")
 #: Years an agreement on paper counts as cooperation after the year it is signed.
 AGREEMENT_YEARS = 4
 AGREEMENT_SUBKINDS = ("dca", "sectoral", "military_technical")

@@ -109,6 +109,8 @@ SUBKINDS: dict[str, dict[str, int]] = {
         "war": 4,
     },
 }
+#: Friction and defence subkinds that are one-off events when they have no end.
+EVENT_SUBKINDS = ("expulsion", "recall", "clash")
 #: Declared-label subkinds: the latest of a dyad's rows is its declared level.
 DECLARED = (
     "partnership",

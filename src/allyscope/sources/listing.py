@@ -22,8 +22,6 @@ from allyscope.sources import curated, evidence
 from allyscope.yearrange import parse_year_range
 
 KINDS = ("partnership", "defence", "friction", "treaty", "membership")
-#: Evidence subkinds that are one-off events when they have no end.
-ONE_OFF = ("expulsion", "recall", "clash")
 COLUMNS = (
     "a",
     "b",
@@ -78,7 +76,7 @@ def _evidence_rows() -> pl.DataFrame:
         pl.col("start_date").dt.year().cast(pl.Int16).alias("y0"),
         # an end written 'unknown', or a one-off event, covers its start year only
         pl.when(
-            pl.col("end_unknown") | (pl.col("end").is_null() & pl.col("subkind").is_in(ONE_OFF))
+            pl.col("end_unknown") | (pl.col("end").is_null() & pl.col("subkind").is_in(evidence.EVENT_SUBKINDS))
         )
         .then(pl.col("start_date").dt.year())
         .otherwise(pl.col("end_date").dt.year())
