@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from allyscope.assessment.typology import LADDER
 from allyscope.presentation.palette import (
     DYAD_LINES,
     FONT,
@@ -40,14 +41,6 @@ from allyscope.presentation.palette import (
 )
 from allyscope.presentation.verdict import carried_text, number, words
 
-LADDER = (
-    "rivalry",
-    "transactional",
-    "convergence",
-    "tactical_alignment",
-    "strategic_partnership",
-    "alliance",
-)
 #: Axis words for each unit of the indicator catalogue the charts use.
 UNIT_WORDS = {
     "share 0-1": "0–1",
