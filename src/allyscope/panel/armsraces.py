@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from allyscope.panel.family import Context, Family, Gathered, Join, Lookup
+from allyscope.panel.family import Context, Family, computed_table
 
 COLUMNS = {
     "armsrace": "1 if the two states were in a conventional arms race (GRH 2005), else 0",
@@ -27,19 +27,7 @@ def race_years(ctx: Context) -> pl.DataFrame:
     )
 
 
-def _gather(ctx: Context) -> Gathered:
-    return Gathered(
-        (Lookup(race_years(ctx), "pair", "grh."),), {c: pl.col(f"grh.{c}") for c in COLUMNS}
-    )
-
-
-def _build(ctx: Context) -> Join:
-    reg = ctx.register("st_armsrace", race_years(ctx))
-    joins = (
-        f"LEFT JOIN {reg} grh ON grh.ccode1 = least(b.ccode1, b.ccode2) "
-        "AND grh.ccode2 = greatest(b.ccode1, b.ccode2) AND grh.year = b.year"
-    )
-    return Join(joins, {c: f"grh.{c}" for c in COLUMNS})
+_gather, _build = computed_table("st_armsrace", "grh", race_years, COLUMNS, key="pair")
 
 
 FAMILY = Family(

@@ -17,7 +17,7 @@ never silent: the family adds a column that marks those years (``cowmaj_carried`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -189,8 +189,10 @@ class Family:
         else:
             zero = self.state.absent_is_zero if self.state is not None else ()
         text = f"null outside {lo}-{hi}"
-        text += f"; inside, {', '.join(zero)} 0 where the source lists nothing" if zero else (
-            "; inside, null where the source has no value"
+        text += (
+            f"; inside, {', '.join(zero)} 0 where the source lists nothing"
+            if zero
+            else ("; inside, null where the source has no value")
         )
         return f"{text}; {self.na_rule}" if self.na_rule else text
 
@@ -224,3 +226,34 @@ def undirected_key_join(alias: str, table_sql: str, extra: str = "") -> str:
         f"LEFT JOIN {table_sql} {alias} ON {alias}.ccode1 = least(b.ccode1, b.ccode2) "
         f"AND {alias}.ccode2 = greatest(b.ccode1, b.ccode2) AND {alias}.year = b.year {extra}"
     )
+
+
+def computed_table(
+    name: str,
+    alias: str,
+    table: Callable[[Context], pl.DataFrame],
+    columns: Iterable[str],
+    key: str = "dyad",
+) -> tuple[Callable[[Context], Gathered], Callable[[Context], Join]]:
+    """The gather (fast path) and build (SQL path) of a family whose columns come from a
+    table computed per query with ``ccode1``, ``ccode2``, ``year``: ``key="dyad"`` joins it
+    on the directed pair, ``"pair"`` on the pair in either order (the table has ccode1 <
+    ccode2). ``name`` is the table's name in the SQL query, ``alias`` its prefix."""
+    cols = tuple(columns)
+
+    def gather(ctx: Context) -> Gathered:
+        expr = {c: pl.col(f"{alias}.{c}") for c in cols}
+        return Gathered((Lookup(table(ctx), key, f"{alias}."),), expr)
+
+    def build(ctx: Context) -> Join:
+        reg = ctx.register(name, table(ctx))
+        if key == "pair":
+            joins = undirected_key_join(alias, reg)
+        else:
+            joins = (
+                f"LEFT JOIN {reg} {alias} ON {alias}.ccode1 = b.ccode1 "
+                f"AND {alias}.ccode2 = b.ccode2 AND {alias}.year = b.year"
+            )
+        return Join(joins, {c: f"{alias}.{c}" for c in cols})
+
+    return gather, build

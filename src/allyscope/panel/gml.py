@@ -23,7 +23,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from allyscope.panel.family import Context, Family, Gathered, Join, Lookup, StateForm, StateTable
+from allyscope.panel.family import (
+    Context,
+    Family,
+    StateForm,
+    StateTable,
+    computed_table,
+)
 
 SPAN = (1816, 2010)
 
@@ -69,16 +75,7 @@ def gml_dyad_years(ctx: Context) -> pl.DataFrame:
     return t.select("ccode1", "ccode2", "year", *sel)
 
 
-def _gather(ctx: Context) -> Gathered:
-    return Gathered(
-        (Lookup(gml_dyad_years(ctx), "dyad", "gml."),), {c: pl.col(f"gml.{c}") for c in DYAD}
-    )
-
-
-def _build(ctx: Context) -> Join:
-    reg = ctx.register("st_gmlmid", gml_dyad_years(ctx))
-    joins = f"LEFT JOIN {reg} gml ON gml.ccode1 = b.ccode1 AND gml.ccode2 = b.ccode2 AND gml.year = b.year"
-    return Join(joins, {c: f"gml.{c}" for c in DYAD})
+_gather, _build = computed_table("st_gmlmid", "gml", gml_dyad_years, DYAD)
 
 
 STATE = {

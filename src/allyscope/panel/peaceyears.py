@@ -26,7 +26,13 @@ from __future__ import annotations
 import polars as pl
 
 from allyscope.panel.dyads import base_frame
-from allyscope.panel.family import Context, Family, Gathered, Join, Lookup, StateForm, StateTable
+from allyscope.panel.family import (
+    Context,
+    Family,
+    StateForm,
+    StateTable,
+    computed_table,
+)
 
 DYAD_EVENTS = {  # spell column -> (event column, its years)
     "cowmidspell": ("cowmidongoing", (1816, 2014)),
@@ -103,16 +109,7 @@ def dyad_spells(ctx: Context) -> pl.DataFrame:
     return out
 
 
-def _gather(ctx: Context) -> Gathered:
-    return Gathered(
-        (Lookup(dyad_spells(ctx), "dyad", "pcy."),), {c: pl.col(f"pcy.{c}") for c in DYAD_EVENTS}
-    )
-
-
-def _build(ctx: Context) -> Join:
-    reg = ctx.register("st_peace", dyad_spells(ctx))
-    joins = f"LEFT JOIN {reg} pcy ON pcy.ccode1 = b.ccode1 AND pcy.ccode2 = b.ccode2 AND pcy.year = b.year"
-    return Join(joins, {c: f"pcy.{c}" for c in DYAD_EVENTS})
+_gather, _build = computed_table("st_peace", "pcy", dyad_spells, DYAD_EVENTS)
 
 
 def state_spells(ctx: Context) -> StateTable:

@@ -19,7 +19,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from allyscope.panel.family import Context, Family, Gathered, Join, Lookup, StateForm, StateTable
+from allyscope.panel.family import (
+    Context,
+    Family,
+    StateForm,
+    StateTable,
+    computed_table,
+)
 from allyscope.panel.statelevel import state_family
 
 SPAN = (1816, 2007)
@@ -95,15 +101,7 @@ def inter_dyad_years(ctx: Context) -> pl.DataFrame:
     return out
 
 
-def _inter_gather(ctx: Context) -> Gathered:
-    t = inter_dyad_years(ctx)
-    return Gathered((Lookup(t, "dyad", "cwi."),), {c: pl.col(f"cwi.{c}") for c in INTER})
-
-
-def _inter_build(ctx: Context) -> Join:
-    reg = ctx.register("st_cowinter", inter_dyad_years(ctx))
-    joins = f"LEFT JOIN {reg} cwi ON cwi.ccode1 = b.ccode1 AND cwi.ccode2 = b.ccode2 AND cwi.year = b.year"
-    return Join(joins, {c: f"cwi.{c}" for c in INTER})
+_inter_gather, _inter_build = computed_table("st_cowinter", "cwi", inter_dyad_years, INTER)
 
 
 def _inter_state(ctx: Context) -> StateTable:
