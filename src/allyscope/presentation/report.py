@@ -122,7 +122,8 @@ def render_report(
 
 
 def render_card(d: dict[str, Any], figures: list[dict[str, Any]]) -> str:
-    """The dashboard's view of one assessment: the report's pieces, charts as placeholders."""
+    """The dashboard's view of one assessment: the report's pieces, each chart an empty
+    slot that the page draws from its figure."""
     return environment().get_template("dashboard_card.html.j2").render(
         **_context(d, None), charts=figures, dimensions=_charts.DIMENSION_TITLES
     )
