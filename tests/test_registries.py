@@ -166,7 +166,8 @@ def test_how_rows_bear_on_years():
         "end": "1997-05-16",
     }
     war = GOOD | {"id": "friction-g", "subkind": "war", "start": "1998-05-06", "end": "2000-06-18"}
-    rows = _rows(sanctions, severed, unknown, expel, dca, campaign, war)
+    lease = GOOD | {"id": "defence-h", "subkind": "leased_facility", "start": "1993", "end": "2001-10"}
+    rows = _rows(sanctions, severed, unknown, expel, dca, campaign, war, lease)
     years = bearing_years(rows, this_year=2025)
     by = {i: set(g["year"].to_list()) for (i,), g in years.group_by("id")}
     assert 2015 in by[GOOD["id"]] and 2016 not in by[GOOD["id"]]  # lifted on 16 January
@@ -177,6 +178,10 @@ def test_how_rows_bear_on_years():
     # fighting bears on every year it covers any part of, as COW and UCDP code a war year
     assert by["defence-f"] == {1996, 1997}  # a campaign that ended in May decided 1997
     assert by["friction-g"] == {1998, 1999, 2000}  # the war ended on 18 June 2000
+    # a rented facility is level 1 (a market contract, not joint practice), yet unlike an
+    # agreement on paper it bears on every year it is used
+    assert by["defence-h"] == set(range(1993, 2002))
+    assert years.filter(pl.col("id") == "defence-h")["level"].unique().to_list() == [1]
 
 
 def test_a_later_declaration_does_not_lower_the_level_unless_it_is_a_downgrade():

@@ -88,6 +88,9 @@ SUBKINDS: dict[str, dict[str, int]] = {
         "dca": 1,
         "sectoral": 1,
         "military_technical": 1,
+        # a facility the user rents from the host for payment: a market contract (Cooley,
+        # Base Politics, 2008), in force while it is used, not joint practice
+        "leased_facility": 1,
         "coproduction": 2,
         "exercise": 2,
         "training_mission": 2,
@@ -125,7 +128,7 @@ LEVELS = {
     "partnership": "0 no longer a partnership, 1 partnership or friendship, 2 strategic, "
     "3 comprehensive strategic, 4 the highest tier (all-weather, coordination, "
     "special and privileged)",
-    "defence": "1 agreement on paper, 2 joint practice (exercises, training, co-production, "
+    "defence": "1 agreement on paper or a facility leased for rent, 2 joint practice (exercises, training, co-production, "
     "status of forces), 3 forces on the other's territory or in joint operations",
     "friction": "1 diplomatic (expulsions, recalls), 2 coercion (sanctions, embargoes, "
     "border closures, hostile designations, downgraded relations), 3 rupture or armed clash, "
