@@ -205,3 +205,15 @@ def test_hosting_foreign_troops_is_not_backing_the_senders_wars(module_cache):
     assert f["opposite_sides"] == 0
     # Iran fought beside the Syrian state while Turkey fought it: opposite sides, both ways
     assert allyscope.assess("IRN", "TUR", years=2017).frame["opposite_sides"].item() >= 1
+
+
+def test_a_rented_base_is_a_contract_not_forces_in_practice(module_cache):
+    """Lourdes was a Soviet station in an ally until 1993, then a facility Russia rented from
+    Cuba (about US$200m a year from 1995): the lease shows that the two deal, not that they
+    align, and a de facto partnership needs security practice that goes on."""
+    f = allyscope.assess("CUB", "RUS", years=(1990, 1996)).frame
+    by = {r["year"]: r for r in f.iter_rows(named=True)}
+    assert by[1990]["forces"] and by[1990]["type"] == "strategic_partnership"
+    assert "defence-RUS-CUB-1993-presence-ru-lourdes-lease" in by[1995]["reg_evidence_ids"]
+    assert by[1995]["reg_defence_coop"] == 1 and not by[1995]["forces"]
+    assert by[1995]["type"] == "transactional"

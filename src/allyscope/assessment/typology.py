@@ -25,8 +25,9 @@ Rules, applied in this order to each dyad-year; the first that holds decides
                              declared strategic partnership (or higher) that is practised (some
                              cooperation in any dimension with data, or a fresh upgrade), or a
                              de facto one: security practice in at least ``practice_years`` of
-                             the last five years, cooperation lasting ``durability`` years, and
-                             ``breadth`` dimensions.
+                             the last five years and still going on (joint practice, forces or
+                             arms deliveries this year or last), cooperation lasting
+                             ``durability`` years, and ``breadth`` dimensions.
 4. ``tactical_alignment``    security cooperation short of that: forces on the other's territory,
                              joint operations or a training mission this year, fighting side by
                              side, or arms dependence of at least ``depth`` against a threat both
@@ -246,6 +247,8 @@ def rule_columns(th: Thresholds | None) -> list[pl.Expr]:
         calm2
         & not_rivals
         & practice_now
+        # a partnership read from practice ends when the security practice ends
+        & ((pl.col("defence_2y") >= 2) | pl.col("arms_2y")).fill_null(False)
         & (
             (pl.col("defence_practice_years") >= _th(th, "practice_years"))
             | (
