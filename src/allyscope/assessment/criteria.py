@@ -37,6 +37,8 @@ import polars as pl
 
 ATOP_END = 2018
 RIVALRY_END = 2020
+#: COW dyadic trade 4.0 ends here; a newer release in the user cache moves the end
+#: (:func:`trade_end`)
 TRADE_END = 2014
 MID_END = 2014
 ATOP = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
@@ -74,6 +76,14 @@ COLLECTIVE_PLEDGE = 10
 SHORT_PLEDGE = 2
 #: An upgrade or renewal at most this many years old is fresh: it shows practice by itself.
 FRESH_YEARS = 3
+
+
+def trade_end() -> int:
+    """The last year of dyadic trade in the data in use (COW 4.0: 2014, or where the user's
+    updated release ends)."""
+    from allyscope.sources.store import years_in_use
+
+    return max(TRADE_END, years_in_use("cow_trade")[1])
 
 
 def _carry(col: str, end: int, limit: int | None = None) -> pl.Expr:
@@ -269,8 +279,9 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         unsettled_war=(pl.col("unsettled_war") == 1).fill_null(False),
     )
     trade_share = pl.max_horizontal("trade_share_a", "trade_share_b")
+    last_trade = trade_end()
     f = f.with_columns(
-        trade_dep=_carry_limited(trade_share, TRADE_END),
+        trade_dep=_carry_limited(trade_share, last_trade),
         # the last observed trade share, however old (flagged by trade_last_from): read only as
         # evidence that a declared partnership has economic substance, never as depth
         trade_last=trade_share.forward_fill().over("a", "b", order_by="year"),
@@ -281,7 +292,7 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
     )
     # carried only where a value was actually carried (at most CARRY_YEARS past the end)
     f = f.with_columns(
-        carried_trade=(y > TRADE_END) & trade_share.is_null() & pl.col("trade_dep").is_not_null()
+        carried_trade=(y > last_trade) & trade_share.is_null() & pl.col("trade_dep").is_not_null()
     )
     security_coop = (
         (pl.col("defence_recent") >= 2)

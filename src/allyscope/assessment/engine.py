@@ -24,6 +24,7 @@ from allyscope.errors import CoverageError, InvalidInputError
 from allyscope.indicators import DIMENSIONS, INDICATORS, catalog, indicator_frame
 from allyscope.sources import curated, evidence
 from allyscope.sources.registry import spec
+from allyscope.sources.store import version_in_use
 from allyscope.states import State, resolve
 from allyscope.yearrange import parse_year_range
 
@@ -81,12 +82,14 @@ CRITERION_INDICATORS: dict[str, tuple[str, ...]] = {
     ),
 }
 #: Where a criterion's value may come from a source past its end: the flag column and the
-#: source's last year (``carried_from`` in the JSON).
-CARRIED = {
+#: source's last year, or the column that holds the year the value comes from
+#: (``carried_from`` in the JSON).
+CARRIED: dict[str, tuple[tuple[str, int | str], ...]] = {
     "commitment": (("carried_atop", 2018),),
-    "convergence": (("carried_convergence", None),),
-    "depth": (("carried_trade", 2014),),
-    "breadth": (("carried_trade", 2014),),
+    "convergence": (("carried_convergence", "convergence_from"),),
+    # the last year with an observed trade share (2014 with COW 4.0, later with a newer release)
+    "depth": (("carried_trade", "trade_last_from"),),
+    "breadth": (("carried_trade", "trade_last_from"),),
     "shared_threat": (("carried_rivalry", 2020),),
     "friction": (("carried_rivalry", 2020),),
 }
@@ -179,11 +182,12 @@ def _html_table(columns: list[str], rows: list[list[Any]]) -> str:
 
 
 def _version(dataset: str) -> str:
+    """The version of the dataset in use: the user's updated copy, else the bundled one."""
     if dataset == curated.REGISTRY_NAME:
         return curated.REGISTRY_VERSION
     if dataset == evidence.NAME:
         return evidence.VERSION
-    return spec(dataset).version
+    return version_in_use(dataset)
 
 
 @dataclass
@@ -326,7 +330,7 @@ class Assessment:
             item: dict[str, object] = {
                 "indicator": name,
                 "value": value,
-                "datasets": [f"{d} {_version(d)}" for d in ind.datasets],
+                "datasets": [f"{d} {_version(d)}" for d in ind.datasets_for(row["year"])],
                 "row": key,
             }
             if ind.datasets == (curated.REGISTRY_NAME,):
@@ -364,7 +368,7 @@ class Assessment:
             return None
         for flag, year in CARRIED.get(crit, ()):
             if row.get(flag):
-                return year if year is not None else row.get("convergence_from")
+                return year if isinstance(year, int) else row.get(year)
         return None
 
     def _rests_on(
@@ -393,7 +397,7 @@ class Assessment:
             for flag, end in CARRIED.get(c, ()):
                 if not row.get(flag):
                     continue
-                year = end if end is not None else row.get("convergence_from")
+                year = end if isinstance(end, int) else row.get(end)
                 if year is None:
                     continue
                 names = CARRIED_DATASETS[flag]

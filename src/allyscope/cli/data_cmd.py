@@ -23,22 +23,27 @@ def list_(
     """Every dataset with version, coverage and where the data in use comes from."""
     from allyscope.cli.render import check_format, print_csv, print_json, print_table
     from allyscope.sources.registry import curated_specs, registry
-    from allyscope.sources.store import locate
+    from allyscope.sources.store import current_record, locate, years_in_use
 
     fmt = check_format(fmt)
     rows = []
     for s in [*registry().values(), *curated_specs().values()]:
-        loc = locate(s.name, verify=False)
+        if s.cache_only and current_record(s.name) is None:
+            version, origin, years = s.version, "not bundled", None
+        else:
+            loc = locate(s.name, verify=False)
+            version, origin = loc.version, loc.origin
+            years = years_in_use(s.name) if origin == "cache" else s.coverage
         rows.append(
             {
                 "name": s.name,
-                "version": loc.version,
-                "years": f"{s.coverage[0]}-{s.coverage[1]}",
-                "rows": s.snapshot.get("rows") if loc.origin == "snapshot" else None,
-                "in_use": loc.origin,
+                "version": version,
+                "years": f"{years[0]}-{years[1]}" if years else None,
+                "rows": s.snapshot.get("rows") if origin == "snapshot" else None,
+                "in_use": origin,
                 "updatable": "yes"
                 if s.updatable
-                else ("--file" if s.parser else ("curated" if loc.origin == "package" else "no")),
+                else ("--file" if s.parser else ("curated" if origin == "package" else "no")),
                 "title": s.title,
             }
         )
@@ -58,14 +63,22 @@ def info(
     """The full spec of one dataset: source, version, columns, licence, citation."""
     from allyscope.cli.render import check_format, print_json
     from allyscope.sources.registry import spec
-    from allyscope.sources.store import locate
+    from allyscope.sources.store import current_record, locate, years_in_use
 
     fmt = check_format(fmt, ("text", "json"))
     s = spec(name)
-    loc = locate(name, verify=False)
-    d = s.as_dict() | {
-        "in_use": {"origin": loc.origin, "path": str(loc.path), "version": loc.version}
-    }
+    if s.cache_only and current_record(name) is None:
+        in_use = {"origin": "not bundled", "path": None, "version": None, "years": None}
+    else:
+        loc = locate(name, verify=False)
+        years = years_in_use(name) if loc.origin == "cache" else s.coverage
+        in_use = {
+            "origin": loc.origin,
+            "path": str(loc.path),
+            "version": loc.version,
+            "years": list(years),
+        }
+    d = s.as_dict() | {"in_use": in_use}
     if fmt == "json":
         print_json(d)
         return
@@ -77,8 +90,15 @@ def info(
         v = d[k] if k != "version" else s.version
         if v:
             c.print(f"  [bold]{k}[/bold]: {v}")
-    c.print(f"  [bold]coverage[/bold]: {s.coverage[0]}-{s.coverage[1]}")
-    c.print(f"  [bold]in use[/bold]: {loc.origin} ({loc.version}) {loc.path}")
+    c.print(f"  [bold]coverage[/bold]: {s.coverage[0]}-{s.coverage[1]} (this release)")
+    if in_use["path"] is None:
+        c.print(f"  [bold]in use[/bold]: not bundled; `allyscope data update {name}` brings it in")
+    else:
+        lo, hi = in_use["years"]
+        c.print(
+            f"  [bold]in use[/bold]: {in_use['origin']} ({in_use['version']}), "
+            f"{lo}-{hi}, {in_use['path']}"
+        )
     if s.snapshot:
         c.print(
             f"  [bold]snapshot[/bold]: {s.snapshot['rows']} rows, sha256 {s.snapshot['sha256']}"

@@ -171,12 +171,13 @@ def check_claims(claims: list[Claim], tolerance: float = TOLERANCE) -> list[Clai
     """Give each claim its verdict, data value and source (see the module docstring)."""
     from allyscope.panel import panel
     from allyscope.sources.registry import spec
+    from allyscope.sources.store import locate, years_in_use
 
     trade = spec("cow_trade")
-    first, last = trade.coverage
+    first, last = years_in_use("cow_trade")
     source = {
         "dataset": trade.name,
-        "version": trade.version,
+        "version": locate("cow_trade", verify=False).version,
         "coverage": f"{first}-{last}",
         "coverage_end": last,
     }

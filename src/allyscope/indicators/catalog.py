@@ -25,16 +25,32 @@ DIMENSIONS = ("diplomatic", "security", "economic", "institutional", "societal")
 TREATY_REGISTRY = "treaty_registry"
 
 
+Years = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class Indicator:
     name: str
     dimension: str
     datasets: tuple[str, ...]
-    coverage: tuple[int, int]
+    #: the years covered, or a function that reads them from the data in use
+    years: Years | Callable[[], Years]
     direction: int
     unit: str
     description: str
     compute: Callable[[IndicatorContext], pl.Series]
+    #: the datasets a given year's value comes from, when a later source continues an earlier one
+    year_datasets: Callable[[int], tuple[str, ...]] | None = None
+
+    def datasets_for(self, year: int) -> tuple[str, ...]:
+        """The datasets the value of ``year`` is read from."""
+        return self.year_datasets(year) if self.year_datasets is not None else self.datasets
+
+    @property
+    def coverage(self) -> Years:
+        """The years this indicator covers with the data in use (a newer release brought
+        in with ``allyscope data update`` extends them)."""
+        return self.years() if callable(self.years) else self.years
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -55,10 +71,11 @@ def indicator(
     name: str,
     dimension: str,
     datasets: tuple[str, ...],
-    coverage: tuple[int, int],
+    coverage: Years | Callable[[], Years],
     direction: int,
     unit: str,
     description: str,
+    year_datasets: Callable[[int], tuple[str, ...]] | None = None,
 ) -> Callable[[Callable[[IndicatorContext], pl.Series]], Callable[[IndicatorContext], pl.Series]]:
     """Register the decorated function as indicator ``name``."""
     if dimension not in DIMENSIONS:
@@ -72,7 +89,7 @@ def indicator(
         if name in INDICATORS:
             raise ValueError(f"indicator {name!r} registered twice")
         INDICATORS[name] = Indicator(
-            name, dimension, datasets, coverage, direction, unit, description, fn
+            name, dimension, datasets, coverage, direction, unit, description, fn, year_datasets
         )
         return fn
 

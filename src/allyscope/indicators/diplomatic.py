@@ -21,11 +21,30 @@ MIN_JOINT = 10
 IDEAL = ("voeten_idealpoints",)
 
 
+def un_years() -> tuple[int, int]:
+    """The years of UN votes in use (Voeten's roll calls, extended by the UN Digital Library's
+    voting data once the user has brought it in: ``allyscope data update unga_undl``)."""
+    from allyscope.panel.unvotes import un_years as years
+
+    return years()
+
+
+def un_datasets(year: int) -> tuple[str, ...]:
+    """Where a year's UN votes come from: Voeten's roll calls, or the UN Digital Library's
+    voting data from the splice year on."""
+    from allyscope.panel.unvotes import splice_year
+
+    cut = splice_year()
+    return ("unga_undl",) if cut is not None and year >= cut else UN
+
+
 def un_similarity_all_years() -> pl.DataFrame:
     """UN vote similarity of every pair of states in every year (cached in the user cache)."""
-    from allyscope.panel.unvotes import vote_similarity
+    from allyscope.panel.unvotes import splice_year, vote_similarity
 
-    return derived("un_similarity", list(UN), lambda: vote_similarity(list(range(1946, 2021))))
+    lo, hi = un_years()
+    inputs = [*UN, "unga_undl"] if splice_year() is not None else list(UN)
+    return derived("un_similarity", inputs, lambda: vote_similarity(list(range(lo, hi + 1))))
 
 
 def _un_similarity(ctx: IndicatorContext) -> pl.DataFrame:
@@ -60,11 +79,12 @@ def _ideal(ctx: IndicatorContext) -> pl.DataFrame:
     "un_agree",
     "diplomatic",
     UN,
-    (1946, 2020),
+    un_years,
     1,
     "share 0-1",
     "share of UNGA roll calls both voted on where their votes were identical "
     "(null when they shared fewer than 10 roll calls that year)",
+    year_datasets=un_datasets,
 )
 def un_agree(ctx: IndicatorContext) -> pl.Series:
     return ctx.dyad_lookup(_un_similarity(ctx), "un_agree").alias("un_agree")
@@ -74,10 +94,11 @@ def un_agree(ctx: IndicatorContext) -> pl.Series:
     "un_sscore",
     "diplomatic",
     UN,
-    (1946, 2020),
+    un_years,
     1,
     "S -1..1",
     "Signorino-Ritter S-score of the two vote vectors (yes=1, abstain=0.5, no=0)",
+    year_datasets=un_datasets,
 )
 def un_sscore(ctx: IndicatorContext) -> pl.Series:
     return ctx.dyad_lookup(_un_similarity(ctx), "un_sscore").alias("un_sscore")
@@ -87,10 +108,11 @@ def un_sscore(ctx: IndicatorContext) -> pl.Series:
     "un_agree_pct",
     "diplomatic",
     UN,
-    (1946, 2020),
+    un_years,
     1,
     "percentile 0-1",
     "percentile of un_agree among all pairs of UN members that year",
+    year_datasets=un_datasets,
 )
 def un_agree_pct(ctx: IndicatorContext) -> pl.Series:
     dist = ctx.cached(

@@ -1,7 +1,8 @@
 """Economic dimension: bilateral trade in both directions and each side's dependence on it.
 
 COW dyadic trade 4.0 runs to 2014; later years are null (no later dyadic trade source is
-bundled), never 0. Dependence is trade with the partner as a share of the state's total
+bundled), never 0, until the user brings a newer release into the cache (the years are read
+from the table in use). Dependence is trade with the partner as a share of the state's total
 trade (COW national totals, same release).
 """
 
@@ -16,7 +17,23 @@ from allyscope.sources.store import load
 
 TRADE = ("cow_trade",)
 NATIONAL = ("cow_trade", "cow_trade_national")
-COVERAGE = (1870, 2014)
+
+
+def trade_years() -> tuple[int, int]:
+    """The years of dyadic trade in use: COW 4.0 (1870-2014) or the user's newer release
+    (``allyscope data update cow_trade``)."""
+    from allyscope.panel.trade import FAMILY
+
+    return FAMILY.span()
+
+
+def trend_years() -> tuple[int, int]:
+    """A five-year trend needs five earlier years of trade."""
+    first, last = trade_years()
+    return first + 5, last
+
+
+COVERAGE = trade_years
 
 
 @indicator("imports_a_from_b", "economic", TRADE, COVERAGE, 1, "US$ million", "imports of a from b")
@@ -107,7 +124,7 @@ def trade_share_b(ctx: IndicatorContext) -> pl.Series:
     "trade_trend",
     "economic",
     TRADE,
-    (1875, 2014),
+    trend_years,
     1,
     "log change per year",
     "growth of trade_total per year over the last five years (log points)",

@@ -192,6 +192,7 @@ def variables_table(unit: str | None = None) -> pl.DataFrame:
     """One row per variable: its units, years, peacesciencer verb, datasets with version
     and citation key, and NA rule (``unit``: only variables available in it)."""
     from allyscope.sources.registry import spec
+    from allyscope.sources.store import version_in_use
 
     rows = []
     for f in FAMILIES.values():
@@ -206,7 +207,7 @@ def variables_table(unit: str | None = None) -> pl.DataFrame:
                 ", ".join(f.units),
                 f"{lo}-{hi}",
                 f.verb,
-                "; ".join(f"{s.name} {s.version}" for s in specs),
+                "; ".join(f"{s.name} {version_in_use(s.name)}" for s in specs),
                 ", ".join(dict.fromkeys(s.bibtex_key for s in specs)),
                 f.missing_rule(u),
                 f.description,

@@ -148,6 +148,8 @@ class Family:
     leader: LeaderForm | None = None
     #: columns whose values end (or start) inside the coverage, e.g. Polity to 2017
     column_years: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: the years of the data in use, when they are not those of ``datasets[0]`` (see :meth:`span`)
+    years_in_use: Callable[[], tuple[int, int]] | None = None
     #: peacesciencer verb(s) this family answers, for the docs and the listing
     verb: str = ""
     #: how missing values arise, beyond the general rule (the listing shows it)
@@ -176,10 +178,22 @@ class Family:
             return dict(self.leader.columns)
         return dict(self.state.columns) if self.state is not None else {}
 
+    def span(self) -> tuple[int, int]:
+        """The years the family covers with the data in use: ``coverage`` (the bundled
+        snapshot's years), ending instead where the user's updated copy of its first
+        dataset ends (``allyscope data update``), or what ``years_in_use`` reads."""
+        if self.years_in_use is not None:
+            return self.years_in_use()
+        from allyscope.sources.store import current_record, years_in_use
+
+        if self.datasets and current_record(self.datasets[0]) is not None:
+            return self.coverage[0], years_in_use(self.datasets[0])[1]
+        return self.coverage
+
     def unit_coverage(self, unit: str) -> tuple[int, int]:
         if unit != "dyad-year" and self.state is not None and self.state.coverage:
             return self.state.coverage
-        return self.coverage
+        return self.span()
 
     def missing_rule(self, unit: str = "dyad-year") -> str:
         """The NA rule in words: null outside the years; 0 where absence means none."""
@@ -198,7 +212,7 @@ class Family:
 
     def masked(self, join: Join) -> dict[str, str]:
         """Column expressions with the coverage rule applied."""
-        lo, hi = self.coverage
+        lo, hi = self.span()
         out = {}
         for col, expr in join.selects.items():
             inner = f"coalesce({expr}, 0)" if col in self.absent_is_zero else expr
@@ -209,7 +223,7 @@ class Family:
         """The fast path's column expressions with the coverage rule applied (the same
         rule as :meth:`masked`: ``coalesce(x, 0)`` for ``absent_is_zero``, null outside
         the coverage years)."""
-        lo, hi = self.coverage
+        lo, hi = self.span()
         inside = all(lo <= y <= hi for y in years)
         out = []
         for col, expr in gathered.selects.items():

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from allyscope.panel.family import Context, Family, Gathered, Join, Lookup, undirected_key_join
-from allyscope.sources.store import load
+from allyscope.sources.store import load, locate_optional, years_in_use
 
 if TYPE_CHECKING:  # numpy is imported when votes are computed, not with the panel
     import numpy as np
@@ -31,23 +31,73 @@ if TYPE_CHECKING:  # numpy is imported when votes are computed, not with the pan
 YES, ABSTAIN, NO = 1, 2, 3
 
 
+#: Roll-call ids given to the UN Digital Library's resolutions (above every Voeten rcid).
+UNDL_RCID = 10_000_000
+
+
+def splice_year() -> int | None:
+    """The first year read from the UN Digital Library's voting data (``unga_undl``), or None
+    when the user has not brought it into the cache: the last year of the bundled roll calls
+    (a session ends in September, so that year is incomplete there) and every later one."""
+    undl = locate_optional("unga_undl")
+    if undl is None:
+        return None
+    first, last = years_in_use("unga_undl")
+    start = years_in_use("un_roll_calls")[1]
+    return max(start, first) if last >= start else None
+
+
+def un_years() -> tuple[int, int]:
+    """The years the UN vote similarity covers with the data in use."""
+    lo, hi = years_in_use("un_roll_calls")
+    if splice_year() is not None:
+        hi = max(hi, years_in_use("unga_undl")[1])
+    return lo, hi
+
+
+def vote_table(years: list[int]) -> pl.DataFrame:
+    """``year``, ``rcid``, ``ccode``, ``vote`` (yes, abstain or no) of the years asked for.
+
+    Voeten's roll calls before :func:`splice_year`; from it, the UN Digital Library's
+    adopted resolutions with a recorded vote (a different set of votes: no paragraph votes,
+    amendments or failed drafts, so a source break, documented in docs/data.md)."""
+    cut = splice_year()
+    rc = load("un_roll_calls", ["rcid", "year"]).filter(pl.col("year").is_in(years))
+    if cut is not None:
+        rc = rc.filter(pl.col("year") < cut)
+    votes = (
+        load("un_votes", ["rcid", "ccode", "vote"])
+        .filter(pl.col("vote").is_in([YES, ABSTAIN, NO]) & pl.col("ccode").is_not_null())
+        .join(rc, on="rcid", how="inner")
+        .select("year", "rcid", "ccode", "vote")
+    )
+    if cut is None:
+        return votes
+    undl = (
+        load("unga_undl", ["resolution", "year", "ccode", "vote"])
+        .filter((pl.col("year") >= cut) & pl.col("year").is_in(years))
+        .with_columns(
+            rcid=(pl.col("resolution").rank("dense") + UNDL_RCID).cast(votes.schema["rcid"])
+        )
+        .select("year", "rcid", pl.col("ccode").cast(votes.schema["ccode"]), "vote")
+    )
+    return pl.concat([votes, undl.cast(votes.schema)], how="vertical")
+
+
 def vote_similarity(years: list[int], ccodes: set[int] | None = None) -> pl.DataFrame:
     """Non-directed dyad-years (ccode1 < ccode2) with un_joint, un_agree, un_sscore, un_kappa."""
     import numpy as np
     from threadpoolctl import threadpool_limits
 
-    rc = (
-        load("un_roll_calls", ["rcid", "year"])
-        .filter(pl.col("year").is_in(years))
+    votes = vote_table(years)
+    # each roll call's column in its year's states x roll-calls matrices
+    cols = (
+        votes.select("year", "rcid")
+        .unique()
         .sort("year", "rcid")
-        # each roll call's column in its year's states x roll-calls matrices
         .with_columns(col=pl.int_range(pl.len(), dtype=pl.Int64).over("year"))
     )
-    votes = (
-        load("un_votes", ["rcid", "ccode", "vote"])
-        .filter(pl.col("vote").is_in([YES, ABSTAIN, NO]) & pl.col("ccode").is_not_null())
-        .join(rc, on="rcid", how="inner")
-    )
+    votes = votes.join(cols, on=["year", "rcid"], how="inner")
     if ccodes is not None:
         votes = votes.filter(pl.col("ccode").is_in(list(ccodes)))
     year, ccode, col, vote = (votes[c].to_numpy() for c in ("year", "ccode", "col", "vote"))
@@ -155,7 +205,9 @@ COLUMNS = ("un_joint", "un_agree", "un_sscore", "un_kappa")
 def _similarity(ctx: Context) -> pl.DataFrame:
     ctx.locate("un_votes")
     ctx.locate("un_roll_calls")
-    lo, hi = FAMILY.coverage  # outside the coverage the columns are null anyway
+    if splice_year() is not None:
+        ctx.locate("unga_undl")
+    lo, hi = un_years()  # outside the coverage the columns are null anyway
     return vote_similarity([y for y in ctx.years if lo <= y <= hi], ctx.ccodes)
 
 
@@ -186,4 +238,5 @@ FAMILY = Family(
     build=_build,
     gather=_gather,
     verb="add_fpsim() (computed here from raw votes)",
+    years_in_use=un_years,
 )

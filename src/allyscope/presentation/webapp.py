@@ -199,8 +199,8 @@ def _variables() -> bytes:
                 {
                     "name": name,
                     "description": f.description,
-                    "first_year": f.coverage[0],
-                    "last_year": f.coverage[1],
+                    "first_year": f.span()[0],
+                    "last_year": f.span()[1],
                     "datasets": list(f.datasets),
                     "columns": list(f.columns),
                 }

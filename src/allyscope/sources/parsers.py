@@ -231,6 +231,71 @@ def unvotes_raw_rollcalls(path: Path, member: str) -> pl.DataFrame:
     ).sort("rcid")
 
 
+#: UN Digital Library vote codes (the bulk file's ``ms_vote``); non-voting (``X``, ``NV`` or
+#: empty) is dropped, as Voeten's data drop absences.
+UNDL_VOTES = {"Y": 1, "A": 2, "N": 3}
+
+
+def undl_ga_votes(path: Path, member: str) -> pl.DataFrame:
+    """The UN Digital Library's General Assembly voting data (Dag Hammarskjöld Library, one
+    row per Member State and adopted resolution) -> one row per state and resolution voted
+    yes, abstain or no, with the COW code of the ISO3 ``ms_code`` in the year of the vote.
+
+    The column names of the 2024-2026 bulk files are read singular or plural (``ms_code`` or
+    ``ms_codes``...); a file without them is refused with its header.
+    """
+    df = _csv(read_member(path, member), infer_schema=False)
+    lower = {c.lower(): c for c in df.columns}
+
+    def col(*names: str) -> str:
+        for n in names:
+            if n in lower:
+                return lower[n]
+        raise DataError(
+            f"UN Digital Library votes: the file lacks a column {' or '.join(names)} (has "
+            f"{', '.join(df.columns[:12])}); is it the General Assembly voting data (record "
+            "4060887)?"
+        )
+
+    out = df.select(
+        pl.col(col("resolution", "resolutions")).str.strip_chars().alias("resolution"),
+        pl.col(col("date")).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias("date"),
+        pl.col(col("session")).cast(pl.String).alias("session"),
+        pl.col(col("ms_code", "ms_codes")).str.strip_chars().str.to_uppercase().alias("ms_code"),
+        pl.col(col("ms_vote", "ms_votes"))
+        .str.strip_chars()
+        .str.to_uppercase()
+        .replace_strict(UNDL_VOTES, default=None, return_dtype=pl.Int8)
+        .alias("vote"),
+    )
+    bad = out.filter(pl.col("date").is_null() | pl.col("resolution").is_null())
+    if bad.height:
+        raise DataError(
+            f"UN Digital Library votes: {bad.height} row(s) without a resolution symbol or a "
+            "YYYY-MM-DD date; the official format may have changed"
+        )
+    out = out.filter(pl.col("vote").is_not_null()).with_columns(
+        year=pl.col("date").dt.year().cast(pl.Int16)
+    )
+    from allyscope.states import assign_ccodes
+
+    out = assign_ccodes(out, "ms_code", "year", "ccode", kinds=("iso3", "iso_former"))
+    return (
+        out.filter(pl.col("ccode").is_not_null())
+        .select(
+            "resolution",
+            "date",
+            "year",
+            "session",
+            pl.col("ccode").cast(pl.Int16),
+            "ms_code",
+            "vote",
+        )
+        .unique(["resolution", "ccode"], keep="first")
+        .sort("date", "resolution", "ccode")
+    )
+
+
 def voeten_jun2024(path: Path, member: str) -> pl.DataFrame:
     df = _csv(read_member(path, member), null_values=["NA", ""])
     out = _pick(
@@ -335,6 +400,7 @@ PARSERS: dict[str, Callable[[Path, str], pl.DataFrame]] = {
         cow_contdir,
         unvotes_raw_votes,
         unvotes_raw_rollcalls,
+        undl_ga_votes,
         voeten_jun2024,
         sipri_register,
     )

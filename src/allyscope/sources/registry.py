@@ -40,6 +40,8 @@ class DatasetSpec:
     #: what to do instead of ``allyscope data update NAME`` when that is not offered
     instead: str = ""
     snapshot: dict[str, str] = field(default_factory=dict)
+    #: no bundled snapshot: the dataset is used only once the user has updated it
+    cache_only: bool = False
 
     @property
     def bibtex_key(self) -> str:
@@ -66,6 +68,7 @@ class DatasetSpec:
             "snapshot_from": self.snapshot_from,
             "snapshot": self.snapshot,
             "notes": self.notes or None,
+            "cache_only": self.cache_only,
         }
 
 
@@ -102,6 +105,7 @@ def registry() -> dict[str, DatasetSpec]:
             notes=d.get("notes", ""),
             instead=d.get("instead", ""),
             snapshot=manifest.get(name, {}),
+            cache_only=bool(d.get("cache_only", False)),
         )
     return out
 

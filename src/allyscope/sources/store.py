@@ -17,6 +17,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -114,6 +115,11 @@ def locate(name: str, verify: bool = True) -> Located:
                 f"`allyscope data update {name}` or `allyscope data reset {name}`"
             )
         return Located(name, path, "cache", rec.get("version", "?"))
+    if s.cache_only:
+        raise DataError(
+            f"{name} is not bundled with allyscope: bring it in with `allyscope data update "
+            f"{name}` (or `--file FILE` with a downloaded copy)"
+        )
     path = snapshot_path(name)
     if not path.is_file():
         raise DataError(
@@ -121,6 +127,47 @@ def locate(name: str, verify: bool = True) -> Located:
             "reinstall allyscope"
         )
     return Located(name, path, "snapshot", s.version)
+
+
+def locate_optional(name: str) -> Located | None:
+    """The table in use for a dataset that ships no snapshot (``cache_only``): None until the
+    user brings it in with ``allyscope data update NAME``."""
+    if spec(name).cache_only and current_record(name) is None:
+        return None
+    return locate(name)
+
+
+def version_in_use(name: str) -> str:
+    """The version of dataset ``name`` that is read: the user's updated copy, else the bundled."""
+    rec = current_record(name)
+    return rec["version"] if rec is not None else spec(name).version
+
+
+@cache
+def _year_span(path: str, size: int, mtime_ns: int) -> tuple[int, int] | None:
+    """First and last value of the ``year`` column of a Parquet table (None without one)."""
+    lf = pl.scan_parquet(path)
+    if "year" not in lf.collect_schema().names():
+        return None
+    lo, hi = lf.select(lo=pl.col("year").min(), hi=pl.col("year").max()).collect().row(0)
+    return None if lo is None else (int(lo), int(hi))
+
+
+def years_in_use(name: str) -> tuple[int, int]:
+    """The years dataset ``name`` covers in the table actually in use.
+
+    For the bundled snapshot this is the spec's documented coverage; for a copy the user
+    brought into the cache (``allyscope data update``)
+    it is read from that table's ``year`` column, so a newer release extends the years
+    without a code change. A table without a year column keeps the spec's coverage.
+    """
+    s = spec(name)
+    loc = locate_optional(name)
+    if loc is None or loc.origin != "cache":
+        return s.coverage
+    st = loc.path.stat()
+    span = _year_span(str(loc.path), st.st_size, st.st_mtime_ns)
+    return span if span is not None else s.coverage
 
 
 def read_located(loc: Located, columns: list[str] | None = None) -> pl.DataFrame:

@@ -96,7 +96,10 @@ def update(name: str, file: str | Path | None = None, progress: bool = False) ->
         frame.write_parquet(tmp, compression="zstd")
     record = {
         "dataset": name,
-        "version": f"{s.version} (official release, sha256 {raw_sha[:12]})",
+        # a downloaded release is the spec's; a file given with --file is named by itself
+        "version": f"{s.version} (official release, sha256 {raw_sha[:12]})"
+        if file is None
+        else f"{raw.name} (given with --file, sha256 {raw_sha[:12]})",
         "path": str(target),
         "sha256": file_sha256(target),
         "rows": frame.height,
