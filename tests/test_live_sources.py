@@ -32,11 +32,20 @@ def test_the_parser_reads_the_bulk_layout_and_drops_non_voting():
     assert t["year"].unique().sort().to_list() == [2022, 2023]
 
 
-def test_a_file_that_is_not_the_voting_data_is_refused(tmp_path):
-    bad = tmp_path / "x.csv"
-    bad.write_text("a,b\n1,2\n")
-    with pytest.raises(DataError, match="General Assembly voting data"):
-        undl_ga_votes(bad, "")
+@pytest.mark.parametrize(
+    ("parser", "name", "message"),
+    [
+        ("undl_ga_votes", "x.csv", "General Assembly voting data"),
+        ("sipri_milex_xlsx", "milex.xlsx", "not a readable Excel workbook"),
+    ],
+)
+def test_a_file_of_another_kind_is_refused(tmp_path, parser, name, message):
+    from allyscope.sources.parsers import PARSERS
+
+    bad = tmp_path / name
+    bad.write_text("Country,2023\nIran,1\n")
+    with pytest.raises(DataError, match=message):
+        PARSERS[parser](bad, "")
 
 
 def test_not_bundled_until_the_user_brings_it_in():
@@ -100,3 +109,67 @@ def test_offline_update_fails_fast_and_changes_nothing(monkeypatch, capsys):
         update("unga_undl")
     assert time.perf_counter() - t0 < 5
     assert locate_optional("unga_undl") is None
+
+
+MILEX = Path(__file__).parent / "fixtures" / "sipri_milex_release.xlsx"
+
+
+def test_sipri_workbook_is_read_sheet_by_sheet_at_full_precision():
+    """The real 2025 workbook (cut to six countries by fixtures/make_sipri_fixture.py)."""
+    from allyscope.sources.parsers import sipri_milex_xlsx
+
+    t = sipri_milex_xlsx(MILEX, "")
+    assert t.columns == list(load_spec("sipri_milex").columns)
+    assert set(t["indicator"]) == {
+        "constant_2023_usd_m",
+        "current_usd_m",
+        "share_of_gdp",
+        "per_capita_current_usd",
+        "share_of_govt_spending",
+    }
+    iran = t.filter((pl.col("ccode") == IRN) & (pl.col("year") == 2023))
+    got = dict(zip(iran["indicator"], iran["value"], strict=True))
+    assert got["constant_2023_usd_m"] == 7390.861136377818  # as SIPRI stored it
+    assert got["share_of_gdp"] == 0.023517918727696808
+    assert iran.select("region", "subregion").unique().rows() == [("Middle East", None)]
+    russia = t.filter(pl.col("ccode") == RUS).select("region", "subregion").unique()
+    assert russia.rows() == [("Europe", "Eastern Europe")]
+    unavailable = t.filter(pl.col("value").is_null())
+    assert unavailable.height > 0 and set(unavailable["value_text"]) <= {"...", "xxx"}
+
+
+def test_a_newer_sipri_release_extends_the_panel():
+    update("sipri_milex", file=MILEX)
+    row = allyscope.coverage(["milex"]).filter(pl.col("column") == "sipri_milex1").row(0, named=True)
+    assert row["last_year"] == 2024  # read from the workbook, not from code
+    p = allyscope.panel(years=2024, dyads=[(IRN, RUS)], variables=["milex"])
+    assert p["sipri_milex1"].item() == 6645.9683982087345  # constant 2023 US$ m
+    assert p["sipri_milex_gdp2"].item() == pytest.approx(0.07052338645003664)
+    assert reset("sipri_milex")
+    row = allyscope.coverage(["milex"]).filter(pl.col("column") == "sipri_milex1").row(0, named=True)
+    assert row["last_year"] == 2023
+
+
+def load_spec(name: str):
+    from allyscope.sources.registry import spec
+
+    return spec(name)
+
+
+@pytest.mark.parametrize("name", ["unga_undl", "sipri_milex", "cow_trade"])
+def test_every_update_offline_is_one_line_exit_5_in_seconds(monkeypatch, capsys, name):
+    from dataclasses import replace
+
+    from _hostile import cli
+
+    import allyscope.sources.update as upd
+    from allyscope.sources.registry import spec
+
+    patched = replace(spec(name), url=f"http://127.0.0.1:9/{name}.release")
+    monkeypatch.setattr(upd, "spec", lambda n: patched if n == name else spec(n))
+    before = locate_optional(name)
+    t0 = time.perf_counter()
+    r = cli(monkeypatch, capsys, "data", "update", name)
+    assert time.perf_counter() - t0 < 5
+    assert r.code == 5 and r.err.count("\n") == 1 and "no network" in r.err, r.err
+    assert locate_optional(name) == before  # nothing changed

@@ -1,4 +1,9 @@
-"""SIPRI military expenditure (``milex``) for each side, constant 2022 US$ millions."""
+"""SIPRI military expenditure (``milex``) for each side, constant US$ millions.
+
+The constant dollars are those of the release in use: 2022 in the bundled 2024 release, 2023
+in the 2025 release that ``allyscope data update sipri_milex`` brings in (the indicator is
+named after its base year; the panel's provenance names the release).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from allyscope.panel.family import Context, Family, Gathered, Join, Lookup
 def _build(ctx: Context) -> Join:
     t = ctx.table("sipri_milex")
     sub = (
-        f"(SELECT ccode, year, max(value) FILTER (indicator = 'constant_2022_usd_m') AS usd, "
+        f"(SELECT ccode, year, max(value) FILTER (indicator LIKE 'constant_%_usd_m') AS usd, "
         f"max(value) FILTER (indicator = 'share_of_gdp') AS gdp FROM {t} "
         "WHERE ccode IS NOT NULL GROUP BY ALL)"
     )
@@ -36,7 +41,7 @@ def _gather(ctx: Context) -> Gathered:
         t.drop_nulls("ccode")
         .group_by("ccode", "year")
         .agg(
-            usd=value.filter(ind == "constant_2022_usd_m").max(),
+            usd=value.filter(ind.str.contains(r"^constant_\d{4}_usd_m$")).max(),
             gdp=value.filter(ind == "share_of_gdp").max(),
         )
     )
@@ -56,8 +61,9 @@ FAMILY = Family(
     description="SIPRI Military Expenditure Database (2024 release)",
     datasets=("sipri_milex",),
     columns={
-        "sipri_milex1": "military expenditure of ccode1, constant 2022 US$ million",
-        "sipri_milex2": "military expenditure of ccode2, constant 2022 US$ million",
+        "sipri_milex1": "military expenditure of ccode1, constant US$ million (2022 dollars in "
+        "the bundled release; the base year of the release in use)",
+        "sipri_milex2": "military expenditure of ccode2, constant US$ million",
         "sipri_milex_gdp1": "military expenditure of ccode1, share of GDP (0.02 = 2%)",
         "sipri_milex_gdp2": "military expenditure of ccode2, share of GDP",
     },

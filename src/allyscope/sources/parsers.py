@@ -296,6 +296,127 @@ def undl_ga_votes(path: Path, member: str) -> pl.DataFrame:
     )
 
 
+#: The regions of SIPRI's country sheets; any other header row names a subregion.
+SIPRI_REGIONS = ("Africa", "Americas", "Asia & Oceania", "Europe", "Middle East")
+
+
+def _milex_indicator(sheet: str) -> str | None:
+    """The package's indicator name of a SIPRI sheet (None: a sheet not converted)."""
+    import re
+
+    m = re.fullmatch(r"Constant \((\d{4})\) US\$", sheet.strip())
+    if m:
+        return f"constant_{m[1]}_usd_m"
+    return {
+        "Current US$": "current_usd_m",
+        "Share of GDP": "share_of_gdp",
+        "Per capita": "per_capita_current_usd",
+        "Share of Govt. spending": "share_of_govt_spending",
+    }.get(sheet.strip())
+
+
+def sipri_milex_xlsx(path: Path, member: str) -> pl.DataFrame:
+    """SIPRI's Military Expenditure Database workbook -> one row per sheet, country and year.
+
+    Each country sheet (constant US$ of the release's base year, current US$, share of GDP,
+    per capita, share of government spending) is found by name, its header row by the cell
+    ``Country``, its year columns by their headers; region and subregion header rows (a name
+    without values) become columns. Values are read as numbers at full precision; a cell that
+    is not a number keeps its text (``...`` unavailable, ``xxx`` not independent) in
+    ``value_text``. Local-currency, regional-total and footnote sheets are not converted.
+    """
+    try:
+        import fastexcel
+    except ImportError as exc:
+        raise DataError(
+            "reading SIPRI's workbook needs fastexcel: pip install 'allyscope[xlsx]'"
+        ) from exc
+    try:
+        # an .xlsx is itself a zip: read a member only when the release wraps the workbook
+        book = fastexcel.read_excel(read_member(path, member) if member else path.read_bytes())
+    except Exception as exc:  # fastexcel raises its own error types for a file it cannot read
+        raise DataError(f"{path.name} is not a readable Excel workbook ({exc})") from exc
+    parts = []
+    for sheet in book.sheet_names:
+        indicator = _milex_indicator(sheet)
+        if indicator is not None:
+            parts.append(_milex_sheet(book, sheet, indicator))
+    if not parts:
+        raise DataError(
+            f"{path.name}: no SIPRI country sheet (such as 'Current US$' or 'Share of GDP'); "
+            f"its sheets are {', '.join(book.sheet_names[:10])}"
+        )
+    from allyscope.states import assign_ccodes
+
+    out = pl.concat(parts, how="vertical")
+    out = assign_ccodes(out, "country", "year", "ccode")
+    return out.with_columns(pl.col("ccode").cast(pl.Int16))
+
+
+def _milex_sheet(book: object, sheet: str, indicator: str) -> pl.DataFrame:
+    text = book.load_sheet(sheet, header_row=None, dtypes="string").to_polars()  # type: ignore[attr-defined]
+    first = text.columns[0]
+    names = text[first].to_list()
+    if "Country" not in names:
+        raise DataError(f"SIPRI sheet {sheet!r} has no 'Country' header row")
+    hdr = names.index("Country")
+    header = text.row(hdr)
+    years: dict[str, int] = {}
+    for col, cell in zip(text.columns, header, strict=True):
+        try:
+            y = int(float(cell)) if cell is not None else None
+        except ValueError:
+            y = None
+        if y is not None and 1900 <= y <= 2100:
+            years[col] = y
+    notes = next((c for c, v in zip(text.columns, header, strict=True) if v == "Notes"), None)
+    if not years:
+        raise DataError(f"SIPRI sheet {sheet!r} has no year columns in its header row")
+    index = {c: i for i, c in enumerate(text.columns)}
+    # the same cells as numbers, at full precision (text cells become null)
+    numbers = book.load_sheet(  # type: ignore[attr-defined]
+        sheet,
+        header_row=None,
+        dtypes={i: ("float" if c in years else "string") for c, i in index.items()},
+        dtype_coercion="coerce",
+    ).to_polars()
+    body = pl.DataFrame(
+        {
+            "country": text[first].str.strip_chars(),
+            "notes": text[notes] if notes else pl.Series([None] * text.height, dtype=pl.String),
+            **{f"t{y}": text[c] for c, y in years.items()},
+            **{f"v{y}": numbers[c] for c, y in years.items()},
+        }
+    ).slice(hdr + 1)
+    has_value = pl.any_horizontal([pl.col(f"t{y}").is_not_null() for y in years.values()])
+    header_row = pl.col("country").is_not_null() & ~has_value
+    is_region = header_row & pl.col("country").is_in(SIPRI_REGIONS)
+    body = body.with_columns(
+        region=pl.when(is_region).then("country").forward_fill(),
+        # a subregion holds until the next header row of either kind (a region has none)
+        subregion=pl.when(is_region)
+        .then(pl.lit(""))
+        .when(header_row)
+        .then("country")
+        .forward_fill(),
+    ).filter(pl.col("country").is_not_null() & has_value)
+    body = body.with_columns(subregion=pl.when(pl.col("subregion") != "").then("subregion"))
+    long = [
+        body.select(
+            pl.lit(indicator).alias("indicator"),
+            "country",
+            "region",
+            "subregion",
+            "notes",
+            pl.lit(y, pl.Int16).alias("year"),
+            pl.col(f"v{y}").cast(pl.Float64).alias("value"),
+            pl.when(pl.col(f"v{y}").is_null()).then(pl.col(f"t{y}")).alias("value_text"),
+        )
+        for y in years.values()
+    ]
+    return pl.concat(long, how="vertical")
+
+
 def voeten_jun2024(path: Path, member: str) -> pl.DataFrame:
     df = _csv(read_member(path, member), null_values=["NA", ""])
     out = _pick(
@@ -401,6 +522,7 @@ PARSERS: dict[str, Callable[[Path, str], pl.DataFrame]] = {
         unvotes_raw_votes,
         unvotes_raw_rollcalls,
         undl_ga_votes,
+        sipri_milex_xlsx,
         voeten_jun2024,
         sipri_register,
     )

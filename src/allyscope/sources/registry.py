@@ -42,6 +42,8 @@ class DatasetSpec:
     snapshot: dict[str, str] = field(default_factory=dict)
     #: no bundled snapshot: the dataset is used only once the user has updated it
     cache_only: bool = False
+    #: the release at ``url`` when it is newer than the bundled ``version``
+    url_version: str = ""
 
     @property
     def bibtex_key(self) -> str:
@@ -106,6 +108,7 @@ def registry() -> dict[str, DatasetSpec]:
             instead=d.get("instead", ""),
             snapshot=manifest.get(name, {}),
             cache_only=bool(d.get("cache_only", False)),
+            url_version=d.get("url_version", ""),
         )
     return out
 

@@ -32,6 +32,11 @@ def fetch_release(s: DatasetSpec, progress: bool = False) -> Path:
     known = f"sha256:{s.sha256}" if s.sha256 else None
     folder = cache_dir() / "downloads"
     fname = f"{s.name}-{Path(s.url.split('?')[0]).name or 'release'}"
+    logger = pooch.get_logger()
+    level = logger.level
+    # the CLI says in one line what happened (offline: why it failed); pooch's "Downloading
+    # data from ..." note stays quiet, its progress bar shows once bytes flow
+    logger.setLevel("WARNING")
     try:
         path = pooch.retrieve(
             s.url, known_hash=known, fname=fname, path=folder, progressbar=progress
@@ -47,6 +52,8 @@ def fetch_release(s: DatasetSpec, progress: bool = False) -> Path:
             f"no network? allyscope keeps using the "
             f"{'cached' if current_record(s.name) else 'bundled snapshot'} version"
         ) from exc
+    finally:
+        logger.setLevel(level)
     return Path(path)
 
 
@@ -97,7 +104,7 @@ def update(name: str, file: str | Path | None = None, progress: bool = False) ->
     record = {
         "dataset": name,
         # a downloaded release is the spec's; a file given with --file is named by itself
-        "version": f"{s.version} (official release, sha256 {raw_sha[:12]})"
+        "version": f"{s.url_version or s.version} (official release, sha256 {raw_sha[:12]})"
         if file is None
         else f"{raw.name} (given with --file, sha256 {raw_sha[:12]})",
         "path": str(target),
