@@ -173,3 +173,30 @@ def test_every_update_offline_is_one_line_exit_5_in_seconds(monkeypatch, capsys,
     assert time.perf_counter() - t0 < 5
     assert r.code == 5 and r.err.count("\n") == 1 and "no network" in r.err, r.err
     assert locate_optional(name) == before  # nothing changed
+
+
+GDELT = Path(__file__).parent / "fixtures" / "events" / "20140101.export.CSV"
+
+
+def test_event_files_aggregated_into_the_cache_feed_the_assessment(monkeypatch, capsys):
+    """A GDELT file aggregated with --into-cache replaces the bundled ICEWS sample's counts for
+    the years it covers (2014 here), names itself as the source, and reset undoes it."""
+    from _hostile import cli
+
+    usa, chn = 2, 710
+    before = allyscope.assess(usa, chn, years=2014).frame["ev_events"].item()
+    r = cli(monkeypatch, capsys, "events", "aggregate", str(GDELT), "--into-cache", "-f", "json")
+    assert r.code == 0, r.err
+    rec = current_record("event_dyad_years")
+    assert rec["version"] == "gdelt1 events 2014, 1 file(s)"
+    a = allyscope.assess(usa, chn, years=2014)
+    after = a.frame["ev_events"].item()
+    # the GDELT file of 1 January 2014: 45 events from the USA to China, 27 back
+    assert after == 72 and after != before
+    sources = {s["dataset"]: s["version"] for s in a.as_dict()["sources"]}
+    assert sources["event_dyad_years"] == rec["version"]
+    assert reset("event_dyad_years")
+    assert allyscope.assess(usa, chn, years=2014).frame["ev_events"].item() == before
+    # a monthly or one-dyad aggregation is not a dyad-year table for the assessment
+    r = cli(monkeypatch, capsys, "events", "aggregate", str(GDELT), "--into-cache", "--by", "month")
+    assert r.code != 0 and "--into-cache" in r.err

@@ -314,9 +314,15 @@ class Assessment:
         }
 
     def _datasets(self) -> list[str]:
+        """Every dataset an indicator reads, and those a later source reads for some of the
+        assessed years (the UN Digital Library's votes, the user's event counts)."""
         names: list[str] = []
+        years = self.frame["year"].to_list()
         for ind in catalog():
-            for d in ind.datasets:
+            used = [*ind.datasets]
+            if ind.year_datasets is not None:
+                used += [d for y in years for d in ind.datasets_for(y)]
+            for d in used:
                 if d not in names:
                     names.append(d)
         return names

@@ -49,6 +49,15 @@ def aggregate(
             "the summary on stderr), json or csv",
         ),
     ] = "text",
+    into_cache: Annotated[
+        bool,
+        typer.Option(
+            "--into-cache",
+            help="also keep the dyad-years in the user cache: `assess`, `rank` and `atlas` then "
+            "read their event counts for those years (`allyscope data reset event_dyad_years` "
+            "undoes it)",
+        ),
+    ] = False,
 ) -> None:
     """Directed dyad-year (or -month) counts by CAMEO quad class, Goldstein sum and mean, shares."""
     from allyscope import events
@@ -63,6 +72,10 @@ def aggregate(
         output_format(output)  # a bad suffix fails before any work
     if sample == bool(paths):
         raise InvalidInputError("give event files or --sample (not both, not neither)")
+    if into_cache and (by != "year" or dyads):
+        raise InvalidInputError(
+            "--into-cache keeps whole dyad-years: use --by year and no --dyads"
+        )
     if sample:
         agg = events.aggregate_sample(engine=engine, by=by, dyads=dyads)
     else:
@@ -70,6 +83,9 @@ def aggregate(
             paths or [], input_format=input_format, engine=engine, by=by, dyads=dyads
         )
     meta = agg.metadata
+    if into_cache:
+        loc = events.into_cache(agg)
+        note(f"kept {agg.table.height:,} dyad-years in the cache as {loc.name}: {loc.version}")
     if output is not None:
         from allyscope.panel.export import write_table
 

@@ -65,6 +65,37 @@ def aggregate_sample(**kwargs: Any) -> EventAggregate:
     return agg
 
 
+#: The cache dataset that keeps aggregated dyad-years for the assessment.
+USER_EVENTS = "event_dyad_years"
+
+
+def into_cache(agg: EventAggregate) -> Any:
+    """Keep the directed dyad-years of ``agg`` in the user cache as ``event_dyad_years``:
+    the assessment's event indicators then read them for the years they cover (and the
+    bundled sample for the others). The cache record names the files, their format and
+    years; ``allyscope data reset event_dyad_years`` undoes it."""
+    import hashlib
+    import json
+
+    from allyscope.errors import InvalidInputError
+    from allyscope.sources.registry import spec
+    from allyscope.sources.update import install
+
+    meta = agg.metadata
+    if meta.get("by") != "year" or meta.get("dyads"):
+        raise InvalidInputError("only a yearly aggregation of every dyad can go into the cache")
+    table = agg.table.select(list(spec(USER_EVENTS).columns))
+    if table.is_empty():
+        raise InvalidInputError("the aggregation has no dyad-years to keep")
+    inp = meta.get("input", {})
+    years = sorted(set(table["year"].to_list()))
+    span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
+    version = f"{inp.get('format', '?')} events {span}, {inp.get('files', '?')} file(s)"
+    source = {"source_files": inp.get("paths", []), "source_format": inp.get("format")}
+    key = hashlib.sha256(json.dumps([version, source], default=str).encode()).hexdigest()[:12]
+    return install(USER_EVENTS, table, version, key, source)
+
+
 __all__ = [
     "BY",
     "COLUMNS",
@@ -72,12 +103,14 @@ __all__ = [
     "FORMATS",
     "REASONS",
     "SAMPLE",
+    "USER_EVENTS",
     "EngineMissingError",
     "EventAggregate",
     "aggregate",
     "aggregate_sample",
     "expand_paths",
     "get_format",
+    "into_cache",
     "make_engine",
     "parse_dyads",
     "sample_path",

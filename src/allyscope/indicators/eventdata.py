@@ -19,11 +19,37 @@ import polars as pl
 
 from allyscope.indicators.context import IndicatorContext
 from allyscope.sources.registry import spec
-from allyscope.sources.store import derived, locate
+from allyscope.sources.store import derived, locate, locate_optional, read_located
 
 EVENTS = ("icews_events",)
-COVERAGE = spec(EVENTS[0]).coverage
+#: Event counts the user aggregated into the cache (``allyscope events aggregate FILES
+#: --into-cache``): read for the years they cover, the bundled sample for the others.
+USER_EVENTS = "event_dyad_years"
 COUNTS = ("events", "verb_coop", "matl_coop", "verb_conf", "matl_conf")
+
+
+def user_years() -> set[int]:
+    """The years of the user's aggregated event counts (empty without them)."""
+    loc = locate_optional(USER_EVENTS)
+    if loc is None:
+        return set()
+    st = loc.path.stat()
+    return set(_user_table(str(loc.path), st.st_size, st.st_mtime_ns)["year"].to_list())
+
+
+def coverage() -> tuple[int, int]:
+    """The years the event indicators cover with the data in use."""
+    lo, hi = spec(EVENTS[0]).coverage
+    years = user_years()
+    return (min(lo, *years), max(hi, *years)) if years else (lo, hi)
+
+
+def year_datasets(year: int) -> tuple[str, ...]:
+    """The event table a year's values are read from."""
+    return (USER_EVENTS,) if year in user_years() else EVENTS
+
+
+COVERAGE = coverage
 
 
 def _compute() -> pl.DataFrame:
@@ -37,11 +63,28 @@ def _directed_for(path: str, size: int, mtime: int) -> pl.DataFrame:
     return derived("event_dyad_year", list(EVENTS), _compute)
 
 
+@cache
+def _user_table(path: str, size: int, mtime: int) -> pl.DataFrame:
+    loc = locate(USER_EVENTS)
+    return read_located(loc).filter(pl.col("ccode1").is_not_null() & pl.col("ccode2").is_not_null())
+
+
 def directed() -> pl.DataFrame:
-    """ccode1 -> ccode2, year: the events aggregation (computed once per sample file)."""
+    """ccode1 -> ccode2, year: the events aggregation of the bundled sample (computed once per
+    sample file), with the years the user aggregated into the cache read from there."""
     loc = locate(EVENTS[0], verify=False)
     st = loc.path.stat()
-    return _directed_for(str(loc.path), st.st_size, st.st_mtime_ns)
+    sample = _directed_for(str(loc.path), st.st_size, st.st_mtime_ns)
+    user = locate_optional(USER_EVENTS)
+    if user is None:
+        return sample
+    ust = user.path.stat()
+    mine = _user_table(str(user.path), ust.st_size, ust.st_mtime_ns)
+    years = mine["year"].unique()
+    return pl.concat(
+        [sample.filter(~pl.col("year").is_in(years.implode())), mine.select(sample.columns)],
+        how="vertical",
+    )
 
 
 def undirected() -> pl.DataFrame:

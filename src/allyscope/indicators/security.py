@@ -454,6 +454,7 @@ def reg_sanctions(ctx: IndicatorContext) -> pl.Series:
     "events",
     "material cooperation events between them (CAMEO 06-08: cooperate, provide aid, yield), "
     "both directions (ICEWS 2014 sample; 0 inside its coverage when none)",
+    year_datasets=ev.year_datasets,
 )
 def ev_matl_coop(ctx: IndicatorContext) -> pl.Series:
     return ev.pair_count(ctx, "matl_coop").alias("ev_matl_coop")
@@ -468,6 +469,7 @@ def ev_matl_coop(ctx: IndicatorContext) -> pl.Series:
     "share 0-1",
     "material conflict (CAMEO 14-20: protest, force posture, reduced relations, coercion, "
     "assault, fighting) as a share of their events, both directions (ICEWS 2014 sample)",
+    year_datasets=ev.year_datasets,
 )
 def ev_matl_conf_share(ctx: IndicatorContext) -> pl.Series:
     conf = ev.pair_count(ctx, "matl_conf")

@@ -117,6 +117,7 @@ def icews_matl_conf(ctx: IndicatorContext) -> pl.Series:
     "events",
     "events between them, both directions, in the ICEWS 2014 event sample "
     "(0 inside its coverage when none, null outside)",
+    year_datasets=ev.year_datasets,
 )
 def ev_events(ctx: IndicatorContext) -> pl.Series:
     return ev.pair_count(ctx, "events").alias("ev_events")
@@ -130,6 +131,7 @@ def ev_events(ctx: IndicatorContext) -> pl.Series:
     1,
     "Goldstein -10..10",
     "mean Goldstein score of a's events toward b (ICEWS 2014 sample; null without events)",
+    year_datasets=ev.year_datasets,
 )
 def ev_goldstein_ab(ctx: IndicatorContext) -> pl.Series:
     return ev.directed_value(ctx, "goldstein_mean").alias("ev_goldstein_ab")
@@ -143,6 +145,7 @@ def ev_goldstein_ab(ctx: IndicatorContext) -> pl.Series:
     1,
     "Goldstein -10..10",
     "mean Goldstein score of b's events toward a (ICEWS 2014 sample; null without events)",
+    year_datasets=ev.year_datasets,
 )
 def ev_goldstein_ba(ctx: IndicatorContext) -> pl.Series:
     return ev.directed_value(ctx, "goldstein_mean", reverse=True).alias("ev_goldstein_ba")
@@ -157,6 +160,7 @@ def ev_goldstein_ba(ctx: IndicatorContext) -> pl.Series:
     "share 0-1",
     "verbal cooperation (CAMEO 01-05) as a share of their events, both directions "
     "(ICEWS 2014 sample; null without events)",
+    year_datasets=ev.year_datasets,
 )
 def ev_verb_coop_share(ctx: IndicatorContext) -> pl.Series:
     coop = ev.pair_count(ctx, "verb_coop")

@@ -13,6 +13,8 @@ import datetime as _dt
 import json
 from pathlib import Path
 
+import polars as pl
+
 from allyscope.errors import DataError, DownloadError
 from allyscope.fileio import atomic_path, write_text_atomic
 from allyscope.sources.parsers import PARSERS
@@ -96,27 +98,43 @@ def update(name: str, file: str | Path | None = None, progress: bool = False) ->
     if frame.is_empty():
         raise DataError(f"parsed {name} has no rows; is {raw.name} the right file?")
     raw_sha = file_sha256(raw)
-    folder = cache_dir() / name / raw_sha[:12]
+    # a downloaded release is the spec's; a file given with --file is named by itself
+    version = (
+        f"{s.url_version or s.version} (official release, sha256 {raw_sha[:12]})"
+        if file is None
+        else f"{raw.name} (given with --file, sha256 {raw_sha[:12]})"
+    )
+    source = {
+        "source_url": s.url if file is None else None,
+        "source_file": str(raw),
+        "source_sha256": raw_sha,
+    }
+    return install(name, frame, version, raw_sha[:12], source)
+
+
+def install(
+    name: str, frame: pl.DataFrame, version: str, key: str, source: dict[str, object]
+) -> Located:
+    """Write ``frame`` as the cached table of dataset ``name`` and use it from now on.
+
+    The table goes to ``<cache>/NAME/KEY/NAME.parquet`` (atomically) and ``current.json``
+    records its version, sha256, row count and ``source`` (where it was made from)."""
+    folder = cache_dir() / name / key
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.parquet"
     with atomic_path(target) as tmp:
         frame.write_parquet(tmp, compression="zstd")
     record = {
         "dataset": name,
-        # a downloaded release is the spec's; a file given with --file is named by itself
-        "version": f"{s.url_version or s.version} (official release, sha256 {raw_sha[:12]})"
-        if file is None
-        else f"{raw.name} (given with --file, sha256 {raw_sha[:12]})",
+        "version": version,
         "path": str(target),
         "sha256": file_sha256(target),
         "rows": frame.height,
-        "source_url": s.url if file is None else None,
-        "source_file": str(raw),
-        "source_sha256": raw_sha,
+        **source,
         "updated": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     }
     write_text_atomic(cache_dir() / name / "current.json", json.dumps(record, indent=2) + "\n")
-    return Located(name, target, "cache", record["version"])
+    return Located(name, target, "cache", version)
 
 
 def reset(name: str) -> bool:
