@@ -81,9 +81,9 @@ FRESH_YEARS = 3
 def trade_end() -> int:
     """The last year of dyadic trade in the data in use (COW 4.0: 2014, or where the user's
     updated release ends)."""
-    from allyscope.sources.store import years_in_use
+    from allyscope.indicators.economic import trade_years
 
-    return max(TRADE_END, years_in_use("cow_trade")[1])
+    return max(TRADE_END, trade_years()[1])
 
 
 def _carry(col: str, end: int, limit: int | None = None) -> pl.Expr:

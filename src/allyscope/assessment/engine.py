@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -356,13 +357,19 @@ class Assessment:
             out.append(item)
         return out
 
+    @cached_property
+    def _coverage(self) -> dict[str, tuple[int, int]]:
+        """Each indicator's years with the data in use, read once per assessment."""
+        return {ind.name: ind.coverage for ind in catalog()}
+
     def _missing(self, year: int) -> list[str]:
+        cov = self._coverage
         return sorted(
             {
                 f"{d} {_version(d)}"
                 for ind in catalog()
                 for d in ind.datasets
-                if not ind.coverage[0] <= year <= ind.coverage[1]
+                if not cov[ind.name][0] <= year <= cov[ind.name][1]
             }
         )
 
@@ -411,7 +418,7 @@ class Assessment:
                     names = tuple(
                         d
                         for i in CRITERION_INDICATORS[c]
-                        if INDICATORS[i].coverage[0] <= year <= INDICATORS[i].coverage[1]
+                        if self._coverage[i][0] <= year <= self._coverage[i][1]
                         for d in INDICATORS[i].datasets
                     )
                 for d in dict.fromkeys(names):

@@ -13,6 +13,10 @@ import polars as pl
 from allyscope.indicators.catalog import indicator
 from allyscope.indicators.context import IndicatorContext
 from allyscope.indicators.system import PairwiseDistance, YearDistribution
+
+# the years of UN votes in use: Voeten's roll calls, extended by the UN Digital Library's
+# voting data once the user has brought it in (``allyscope data update unga_undl``)
+from allyscope.panel.unvotes import splice_year, un_years
 from allyscope.sources.store import derived, load
 
 UN = ("un_votes", "un_roll_calls")
@@ -21,26 +25,16 @@ MIN_JOINT = 10
 IDEAL = ("voeten_idealpoints",)
 
 
-def un_years() -> tuple[int, int]:
-    """The years of UN votes in use (Voeten's roll calls, extended by the UN Digital Library's
-    voting data once the user has brought it in: ``allyscope data update unga_undl``)."""
-    from allyscope.panel.unvotes import un_years as years
-
-    return years()
-
-
 def un_datasets(year: int) -> tuple[str, ...]:
     """Where a year's UN votes come from: Voeten's roll calls, or the UN Digital Library's
     voting data from the splice year on."""
-    from allyscope.panel.unvotes import splice_year
-
     cut = splice_year()
     return ("unga_undl",) if cut is not None and year >= cut else UN
 
 
 def un_similarity_all_years() -> pl.DataFrame:
     """UN vote similarity of every pair of states in every year (cached in the user cache)."""
-    from allyscope.panel.unvotes import splice_year, vote_similarity
+    from allyscope.panel.unvotes import vote_similarity
 
     lo, hi = un_years()
     inputs = [*UN, "unga_undl"] if splice_year() is not None else list(UN)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -30,7 +31,11 @@ from allyscope.sources.registry import spec
 
 def cache_dir() -> Path:
     """The user cache folder (``ALLYSCOPE_CACHE`` overrides the platform default)."""
-    env = os.environ.get("ALLYSCOPE_CACHE")
+    return _cache_dir(os.environ.get("ALLYSCOPE_CACHE") or "")
+
+
+@cache
+def _cache_dir(env: str) -> Path:
     if env:
         return Path(env).expanduser()
     import platformdirs  # what pooch.os_cache uses, without importing pooch
@@ -71,8 +76,19 @@ def current_record(name: str) -> dict[str, str] | None:
     how to repair it: it is never used, and the snapshot is not used silently instead.
     """
     rec = cache_dir() / name / "current.json"
-    if not rec.is_file():
+    try:
+        st = rec.stat()
+    except OSError:
         return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    # read once per version of the file: assessments ask for records thousands of times
+    return dict(_record(name, str(rec), st.st_ino, st.st_size, st.st_mtime_ns))
+
+
+@cache
+def _record(name: str, path: str, inode: int, size: int, mtime_ns: int) -> dict[str, str]:
+    rec = Path(path)
     fix = f"delete it, or run `allyscope data update {name}` or `allyscope data reset {name}`"
     try:
         data = json.loads(rec.read_bytes().decode("utf-8"))
