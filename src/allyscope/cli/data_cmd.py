@@ -6,19 +6,14 @@ from typing import Annotated
 
 import typer
 
+from allyscope.cli.options import TableFormat
+
 app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("list")
 def list_(
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            help="text (a table on a terminal, tab-separated values when piped), json or csv",
-        ),
-    ] = "text",
+    fmt: TableFormat = "text",
 ) -> None:
     """Every dataset with version, coverage and where the data in use comes from."""
     from allyscope.cli.render import check_format, print_csv, print_json, print_table

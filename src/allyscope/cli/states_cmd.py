@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from allyscope.cli.options import TableFormat
 from allyscope.cli.render import check_format, print_csv, print_json, print_table
 
 
@@ -20,14 +21,7 @@ def states(
             "--year", "-y", help="pick the state of that year (DEU in 1980 = West Germany)"
         ),
     ] = None,
-    fmt: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            "-f",
-            help="text (a table on a terminal, tab-separated values when piped), json or csv",
-        ),
-    ] = "text",
+    fmt: TableFormat = "text",
     list_all: Annotated[
         bool, typer.Option("--list", help="list every state of the COW system")
     ] = False,
