@@ -37,6 +37,7 @@ def test_the_parser_reads_the_bulk_layout_and_drops_non_voting():
     [
         ("undl_ga_votes", "x.csv", "General Assembly voting data"),
         ("sipri_milex_xlsx", "milex.xlsx", "not a readable Excel workbook"),
+        ("imf_imts_sdmx", "imts.xml", "not SDMX-ML"),
     ],
 )
 def test_a_file_of_another_kind_is_refused(tmp_path, parser, name, message):
@@ -156,7 +157,7 @@ def load_spec(name: str):
     return spec(name)
 
 
-@pytest.mark.parametrize("name", ["unga_undl", "sipri_milex", "cow_trade"])
+@pytest.mark.parametrize("name", ["unga_undl", "unsc_undl", "sipri_milex", "cow_trade", "imf_imts"])
 def test_every_update_offline_is_one_line_exit_5_in_seconds(monkeypatch, capsys, name):
     from dataclasses import replace
 
@@ -200,3 +201,122 @@ def test_event_files_aggregated_into_the_cache_feed_the_assessment(monkeypatch, 
     # a monthly or one-dyad aggregation is not a dyad-year table for the assessment
     r = cli(monkeypatch, capsys, "events", "aggregate", str(GDELT), "--into-cache", "--by", "month")
     assert r.code != 0 and "--into-cache" in r.err
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: A real response of the IMF's SDMX 3.0 API (recorded by the OpenBB Platform; see imf_imts.md)
+IMTS_RECORDED = FIXTURES / "imf_imts_recorded.xml"
+#: Russian customs figures for 2021 in the IMF's layout (built from a cited report; imf_imts.md)
+IMTS_RUS_IRN = FIXTURES / "imf_imts_rus_irn_2021.xml"
+
+
+def test_imts_parser_reads_the_recorded_imf_response():
+    from allyscope.sources.parsers import imf_imts_sdmx
+
+    t = imf_imts_sdmx(IMTS_RECORDED, "")
+    assert t.columns == list(load_spec("imf_imts").columns)
+    # United States exports to the World (G001) in whole US$ -> US$ million; the European
+    # Union (G998), an aggregate, is dropped
+    assert t.drop("value").rows() == [
+        (USA, None, 2023, "exports", "USA", "G001"),
+        (USA, None, 2024, "exports", "USA", "G001"),
+    ]
+    assert t["value"].to_list() == pytest.approx([2019551.635133, 2065411.250609], rel=1e-15)
+
+
+def test_imts_xml_without_series_is_refused(tmp_path):
+    from allyscope.sources.parsers import imf_imts_sdmx
+
+    empty = tmp_path / "empty.xml"
+    empty.write_text("<?xml version='1.0'?><message:StructureSpecificData "
+                     "xmlns:message='urn:x'/>")
+    with pytest.raises(DataError, match="no SDMX <Series>"):
+        imf_imts_sdmx(empty, "")
+
+
+def test_trade_continues_from_the_imf_with_the_break_marked():
+    from allyscope.panel.trade import FAMILY, imts_from
+
+    assert FAMILY.span() == (1870, 2014) and imts_from() is None
+    update("imf_imts", file=IMTS_RUS_IRN)
+    assert imts_from() == 2021 and FAMILY.span() == (1870, 2021)
+    result = build_panel([2014, 2020, 2021], [(IRN, RUS), (RUS, IRN)], ["trade"], True)
+    got = {(r["ccode1"], r["year"]): r for r in result.frame.iter_rows(named=True)}
+    # Russia reports imports from Iran (972) and exports to Iran (3,070): Iran's imports
+    # from Russia are read from Russia's exports (the mirror flow)
+    assert (got[(IRN, 2021)]["flow1"], got[(IRN, 2021)]["flow2"]) == (3070.0, 972.0)
+    assert (got[(RUS, 2021)]["flow1"], got[(RUS, 2021)]["flow2"]) == (972.0, 3070.0)
+    assert got[(IRN, 2021)]["trade_source"] == 2 and got[(IRN, 2021)]["smoothflow1"] is None
+    assert got[(IRN, 2014)]["trade_source"] == 1 and got[(IRN, 2014)]["flow1"] is not None
+    # a year neither source has is null, never 0
+    assert got[(IRN, 2020)]["flow1"] is None and got[(IRN, 2020)]["trade_source"] is None
+    assert result.provenance["imf_imts"]["version"] == current_record("imf_imts")["version"]
+    # the fast path gives the same rows as the SQL reference, in both codings
+    from test_panel_fast import assert_same, both_paths
+
+    for system in ("cow", "gw"):
+        fast, sql, prov_fast, prov_sql = both_paths(
+            [2013, 2021], ["trade"], True, system, "IRN-RUS,USA-GBR"
+        )
+        assert_same(fast, sql)
+        assert prov_fast == prov_sql and "imf_imts" in prov_fast
+        # 2013 from COW for both pairs; 2021 from the IMF for the pair the file has
+        assert fast["trade_source"].to_list() == [1, 1, None, 2]
+    assert reset("imf_imts") and FAMILY.span() == (1870, 2014)
+
+
+def test_assess_shows_the_economic_dimension_for_the_imf_years():
+    def economic(year: int) -> dict:
+        a = allyscope.assess("IRN", "RUS", years=year).as_dict()
+        return a, a["by_year"][0]["dimensions"]["economic"]["indicators"]
+
+    _, before = economic(2021)
+    assert before["trade_total"] is None
+    update("imf_imts", file=IMTS_RUS_IRN)
+    a, after = economic(2021)
+    assert (after["imports_a_from_b"], after["imports_b_from_a"]) == (3070.0, 972.0)
+    assert after["trade_total"] == 4042.0
+    # one pair is not the system: no percentile among all pairs is read from it
+    assert after["trade_pct"] is None
+    assert "imf_imts" in {s["dataset"] for s in a["sources"]}
+    depth = {e["indicator"]: e for e in a["by_year"][0]["criteria"]["depth"]["evidence"]}
+    version = current_record("imf_imts")["version"]
+    assert depth["trade_share_a"]["datasets"] == [f"imf_imts {version}"]
+
+
+#: Recorded Council votes on three adopted resolutions (see undl_sc_voting_sample.md)
+UNSC = FIXTURES / "undl_sc_voting_sample.csv"
+
+
+def test_security_council_votes_are_read_with_who_sat_permanently():
+    from allyscope.sources.parsers import undl_sc_votes
+
+    t = undl_sc_votes(UNSC, "")
+    assert t.columns == list(load_spec("unsc_undl").columns)
+    assert t.height == 45  # three resolutions, fifteen members each
+    libya = t.filter(pl.col("resolution") == "S/RES/1973 (2011)")
+    abstained = set(libya.filter(pl.col("vote") == 2)["ms_code"])
+    assert abstained == {"BRA", "CHN", "DEU", "IND", "RUS"}
+    assert set(t.filter(pl.col("permanent"))["ms_code"]) == {"CHN", "FRA", "GBR", "RUS", "USA"}
+
+
+def test_security_council_co_voting_of_members_sitting_together(monkeypatch):
+    import allyscope.indicators.diplomatic as dip
+
+    def unsc(a: str, b: str, year: int):
+        r = allyscope.assess(a, b, years=year).as_dict()
+        return r, r["by_year"][0]["dimensions"]["diplomatic"]["indicators"]["unsc_agree"]
+
+    r, value = unsc("CHN", "RUS", 2011)
+    assert value is None and "unsc_undl" not in {s["dataset"] for s in r["sources"]}
+    update("unsc_undl", file=UNSC)
+    # the sample has one to two resolutions a year: below the ten the indicator needs
+    assert unsc("CHN", "RUS", 2011)[1] is None
+    monkeypatch.setattr(dip, "MIN_SC_JOINT", 1)
+    r, value = unsc("CHN", "RUS", 2011)
+    assert value == 1.0  # both abstained on 1973 (2011)
+    assert "unsc_undl" in {s["dataset"] for s in r["sources"]}
+    # 2015: Russia abstained on 2216 while the United States voted yes; both voted for 2231
+    assert unsc("RUS", "USA", 2015)[1] == 0.5
+    # Iran did not sit on the Council: null, never 0
+    assert unsc("IRN", "RUS", 2015)[1] is None

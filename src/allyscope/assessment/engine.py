@@ -324,9 +324,21 @@ class Assessment:
             if ind.year_datasets is not None:
                 used += [d for y in years for d in ind.datasets_for(y)]
             for d in used:
-                if d not in names:
+                if d not in names and d not in self._absent:
                     names.append(d)
         return names
+
+    @cached_property
+    def _absent(self) -> frozenset[str]:
+        """Datasets an indicator reads that are not bundled and not in the user cache: nothing
+        was read from them (their indicators are null), so they are neither a source nor a
+        source missing for a year."""
+        from allyscope.sources.registry import registry
+        from allyscope.sources.store import locate_optional
+
+        return frozenset(
+            s.name for s in registry().values() if s.cache_only and locate_optional(s.name) is None
+        )
 
     def _evidence(self, row: dict[str, Any], crit: str) -> list[dict[str, object]]:
         out = []
@@ -369,7 +381,7 @@ class Assessment:
                 f"{d} {_version(d)}"
                 for ind in catalog()
                 for d in ind.datasets
-                if not cov[ind.name][0] <= year <= cov[ind.name][1]
+                if not cov[ind.name][0] <= year <= cov[ind.name][1] and d not in self._absent
             }
         )
 

@@ -170,17 +170,24 @@ def extract_claims(
 def check_claims(claims: list[Claim], tolerance: float = TOLERANCE) -> list[Claim]:
     """Give each claim its verdict, data value and source (see the module docstring)."""
     from allyscope.panel import panel
+    from allyscope.panel.trade import trade_datasets, trade_years
     from allyscope.sources.registry import spec
     from allyscope.sources.store import locate, years_in_use
 
-    trade = spec("cow_trade")
-    first, last = years_in_use("cow_trade")
-    source = {
-        "dataset": trade.name,
-        "version": locate("cow_trade", verify=False).version,
-        "coverage": f"{first}-{last}",
-        "coverage_end": last,
-    }
+    first, last = trade_years()
+
+    def source_of(year: int | None) -> dict[str, Any]:
+        # COW's dyadic trade, or the IMF's IMTS for the years it continues COW
+        name = trade_datasets(year if year is not None else first)[0]
+        lo, hi = years_in_use(name)
+        return {
+            "dataset": spec(name).name,
+            "version": locate(name, verify=False).version,
+            "coverage": f"{lo}-{hi}",
+            "coverage_end": hi,
+        }
+
+    source = source_of(None)
     wanted = {
         (min(c.origin, c.destination), max(c.origin, c.destination), c.year)
         for c in claims
@@ -202,7 +209,8 @@ def check_claims(claims: list[Claim], tolerance: float = TOLERANCE) -> list[Clai
             values[(a, b, y)] = (f1, f2)
     out = []
     for c in claims:
-        out.append(_verdict(c, values, source, tolerance, first, last))
+        src = source_of(c.year) if c.year is not None and first <= c.year <= last else source
+        out.append(_verdict(c, values, src, tolerance, first, last))
     return out
 
 

@@ -17,7 +17,7 @@ from allyscope.indicators.system import PairwiseDistance, YearDistribution
 # the years of UN votes in use: Voeten's roll calls, extended by the UN Digital Library's
 # voting data once the user has brought it in (``allyscope data update unga_undl``)
 from allyscope.panel.unvotes import splice_year, un_years
-from allyscope.sources.store import derived, load
+from allyscope.sources.store import derived, load, locate_optional, years_in_use
 
 UN = ("un_votes", "un_roll_calls")
 #: Fewer shared roll calls than this in a year make agreement too noisy to read (2020 had one).
@@ -39,6 +39,38 @@ def un_similarity_all_years() -> pl.DataFrame:
     lo, hi = un_years()
     inputs = [*UN, "unga_undl"] if splice_year() is not None else list(UN)
     return derived("un_similarity", inputs, lambda: vote_similarity(list(range(lo, hi + 1))))
+
+
+#: The UN Digital Library's Security Council votes (not bundled: ``allyscope data update
+#: unsc_undl``)
+SC = ("unsc_undl",)
+#: Fewer shared Council resolutions than this in a year (two members sit together for a
+#: whole year on some 40-70) make co-voting too thin to read.
+MIN_SC_JOINT = 10
+
+
+def sc_years() -> tuple[int, int]:
+    """The years of Security Council votes in use (the spec's, until they are in the cache)."""
+    return years_in_use(SC[0])
+
+
+def _sc_similarity(ctx: IndicatorContext) -> pl.DataFrame | None:
+    """Co-voting of the Council members sitting together, per pair and year (None without the
+    Library's Security Council data in the cache)."""
+    from allyscope.panel.unvotes import sc_vote_table, vote_similarity
+
+    if locate_optional(SC[0]) is None:
+        return None
+
+    def compute() -> pl.DataFrame:
+        lo, hi = sc_years()
+        years = list(range(lo, hi + 1))
+        t = derived(
+            "unsc_similarity", list(SC), lambda: vote_similarity(years, votes=sc_vote_table(years))
+        )
+        return t.filter(pl.col("un_joint") >= MIN_SC_JOINT)
+
+    return ctx.cached("unsc_similarity", compute)
 
 
 def _un_similarity(ctx: IndicatorContext) -> pl.DataFrame:
@@ -114,6 +146,24 @@ def un_agree_pct(ctx: IndicatorContext) -> pl.Series:
         lambda: YearDistribution(_un_similarity(ctx), "un_agree", years=ctx.col("year")),
     )
     return dist.percentile(ctx.col("year"), ctx.col("un_agree")).alias("un_agree_pct")
+
+
+@indicator(
+    "unsc_agree",
+    "diplomatic",
+    SC,
+    sc_years,
+    1,
+    "share 0-1",
+    "share of the Security Council resolutions adopted in the year on which both sat and voted "
+    "where their votes were identical (null unless both sat and shared at least 10; reported, "
+    "not read by the typology: most resolutions pass unanimously)",
+)
+def unsc_agree(ctx: IndicatorContext) -> pl.Series:
+    t = _sc_similarity(ctx)
+    if t is None:
+        return pl.Series("unsc_agree", [None] * ctx.frame.height, dtype=pl.Float64)
+    return ctx.dyad_lookup(t, "un_agree").alias("unsc_agree")
 
 
 @indicator(

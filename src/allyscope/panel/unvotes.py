@@ -84,12 +84,28 @@ def vote_table(years: list[int]) -> pl.DataFrame:
     return pl.concat([votes, undl.cast(votes.schema)], how="vertical")
 
 
-def vote_similarity(years: list[int], ccodes: set[int] | None = None) -> pl.DataFrame:
-    """Non-directed dyad-years (ccode1 < ccode2) with un_joint, un_agree, un_sscore, un_kappa."""
+def sc_vote_table(years: list[int]) -> pl.DataFrame:
+    """``year``, ``rcid``, ``ccode``, ``vote`` of the Security Council's adopted resolutions
+    (the UN Digital Library's voting data, ``unsc_undl``): only the members sitting on the
+    Council vote, so two states share a resolution only when both sat."""
+    return (
+        load("unsc_undl", ["resolution", "year", "ccode", "vote"])
+        .filter(pl.col("year").is_in(years) & pl.col("vote").is_in([YES, ABSTAIN, NO]))
+        .with_columns(rcid=pl.col("resolution").rank("dense").cast(pl.Int64))
+        .select("year", "rcid", "ccode", "vote")
+    )
+
+
+def vote_similarity(
+    years: list[int], ccodes: set[int] | None = None, votes: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Non-directed dyad-years (ccode1 < ccode2) with un_joint, un_agree, un_sscore, un_kappa,
+    from the General Assembly's votes (:func:`vote_table`) or the ``votes`` given (same
+    columns: year, rcid, ccode, vote)."""
     import numpy as np
     from threadpoolctl import threadpool_limits
 
-    votes = vote_table(years)
+    votes = vote_table(years) if votes is None else votes
     # each roll call's column in its year's states x roll-calls matrices
     cols = (
         votes.select("year", "rcid")

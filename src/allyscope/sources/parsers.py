@@ -244,6 +244,40 @@ def undl_ga_votes(path: Path, member: str) -> pl.DataFrame:
     The column names of the 2024-2026 bulk files are read singular or plural (``ms_code`` or
     ``ms_codes``...); a file without them is refused with its header.
     """
+    return _undl_votes(
+        path,
+        member,
+        "General Assembly voting data (record 4060887)",
+        ("session",),
+        {"session": pl.col("session").cast(pl.String)},
+    )
+
+
+def undl_sc_votes(path: Path, member: str) -> pl.DataFrame:
+    """The UN Digital Library's Security Council voting data (Dag Hammarskjöld Library, record
+    4055387: one row per Council member and adopted resolution) -> one row per member and
+    resolution voted yes, abstain or no, with its COW code and whether it sat as a permanent
+    member (``permanent_member``, True/False in the file). A resolution adopted without a vote
+    is recorded by the Library as a yes of every member."""
+    return _undl_votes(
+        path,
+        member,
+        "Security Council voting data (record 4055387)",
+        ("permanent_member",),
+        {
+            "permanent": pl.col("permanent_member")
+            .str.strip_chars()
+            .str.to_lowercase()
+            .replace_strict({"true": True, "false": False}, default=None, return_dtype=pl.Boolean)
+        },
+    )
+
+
+def _undl_votes(
+    path: Path, member: str, what: str, sources: tuple[str, ...], extra: dict[str, pl.Expr]
+) -> pl.DataFrame:
+    """The columns the Library's voting files share, plus ``extra`` (output name ->
+    expression over the file's ``sources`` columns, read by their singular or plural name)."""
     df = _csv(read_member(path, member), infer_schema=False)
     lower = {c.lower(): c for c in df.columns}
 
@@ -253,20 +287,21 @@ def undl_ga_votes(path: Path, member: str) -> pl.DataFrame:
                 return lower[n]
         raise DataError(
             f"UN Digital Library votes: the file lacks a column {' or '.join(names)} (has "
-            f"{', '.join(df.columns[:12])}); is it the General Assembly voting data (record "
-            "4060887)?"
+            f"{', '.join(df.columns[:12])}); is it the {what}?"
         )
 
+    needed = ["resolution", "date", "ms_code", "ms_vote", *sources]
+    df = df.select(pl.col(col(n, f"{n}s")).alias(n) for n in needed)
     out = df.select(
-        pl.col(col("resolution", "resolutions")).str.strip_chars().alias("resolution"),
-        pl.col(col("date")).str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False).alias("date"),
-        pl.col(col("session")).cast(pl.String).alias("session"),
-        pl.col(col("ms_code", "ms_codes")).str.strip_chars().str.to_uppercase().alias("ms_code"),
-        pl.col(col("ms_vote", "ms_votes"))
+        pl.col("resolution").str.strip_chars(),
+        pl.col("date").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False),
+        pl.col("ms_code").str.strip_chars().str.to_uppercase(),
+        pl.col("ms_vote")
         .str.strip_chars()
         .str.to_uppercase()
         .replace_strict(UNDL_VOTES, default=None, return_dtype=pl.Int8)
         .alias("vote"),
+        *[e.alias(n) for n, e in extra.items()],
     )
     bad = out.filter(pl.col("date").is_null() | pl.col("resolution").is_null())
     if bad.height:
@@ -286,9 +321,10 @@ def undl_ga_votes(path: Path, member: str) -> pl.DataFrame:
             "resolution",
             "date",
             "year",
-            "session",
+            *[n for n in extra if n == "session"],
             pl.col("ccode").cast(pl.Int16),
             "ms_code",
+            *[n for n in extra if n != "session"],
             "vote",
         )
         .unique(["resolution", "ccode"], keep="first")
@@ -509,6 +545,102 @@ def sipri_register(path: Path, member: str) -> pl.DataFrame:
     return add_register_ccodes(out)
 
 
+#: IMTS indicators read: goods imports (CIF) and exports (FOB) in US dollars.
+IMTS_FLOWS = {"MG_CIF_USD": "imports", "XG_FOB_USD": "exports"}
+#: The IMF's code for the world as counterpart: the reporter's total trade.
+IMTS_WORLD = "G001"
+#: IMF country codes that are not ISO 3166 codes, with their COW codes.
+IMTS_CODES = {"KOS": 347, "YAR": 678}
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def imf_imts_sdmx(path: Path, member: str) -> pl.DataFrame:
+    """The IMF's International Trade in Goods (IMTS, formerly DOTS) as SDMX-ML 3.0
+    structure-specific data (what ``api.imf.org/external/sdmx/3.0/data/dataflow/IMF.STA/IMTS``
+    returns for ``Accept: application/xml``) -> one row per reporter, counterpart, year and
+    flow: annual goods imports (CIF) or exports (FOB), US$ million.
+
+    The series key is ``COUNTRY.INDICATOR.COUNTERPART_COUNTRY.FREQUENCY``; ``OBS_VALUE`` is in
+    whole US dollars (the series' ``SCALE`` attribute says how the IMF displays it, not how it
+    is stored). The world (``G001``) is kept as ``partner`` null: the reporter's total trade;
+    other aggregates (``G...``, ``GX...``, ``TX...``) and non-annual series are dropped. The
+    ISO3 codes become COW codes in the year of the observation; a value the IMF leaves ``NaN``
+    is null. The file is read as a stream (one series at a time), so a download of every
+    reporter stays small in memory.
+    """
+    import xml.etree.ElementTree as ET
+
+    rows: dict[str, list[object]] = {k: [] for k in ("country", "counterpart", "flow", "year", "v")}
+    seen_series = 0
+    try:
+        source = io.BytesIO(read_member(path, member))
+        for _event, el in ET.iterparse(source, events=("end",)):
+            if _local(el.tag) != "Series":
+                continue
+            seen_series += 1
+            a = el.attrib
+            flow = IMTS_FLOWS.get(a.get("INDICATOR", ""))
+            if flow is not None and a.get("FREQUENCY") == "A":
+                for obs in el:
+                    if _local(obs.tag) != "Obs":
+                        continue
+                    rows["country"].append(a.get("COUNTRY"))
+                    rows["counterpart"].append(a.get("COUNTERPART_COUNTRY"))
+                    rows["flow"].append(flow)
+                    rows["year"].append(obs.get("TIME_PERIOD"))
+                    rows["v"].append(obs.get("OBS_VALUE"))
+            el.clear()
+    except ET.ParseError as exc:
+        raise DataError(
+            f"{path.name} is not SDMX-ML (XML) data: {exc}; download the IMTS data with "
+            "`allyscope data update imf_imts` or save the API's XML response"
+        ) from exc
+    if not seen_series:
+        raise DataError(
+            f"{path.name}: no SDMX <Series> found; is it the IMF's IMTS data in SDMX-ML 3.0 "
+            "structure-specific form (Accept: application/xml)?"
+        )
+    df = pl.DataFrame(rows, schema={k: pl.String for k in rows}).with_columns(
+        year=pl.col("year").str.slice(0, 4).cast(pl.Int16, strict=False),
+        value=pl.col("v").cast(pl.Float64, strict=False) / 1e6,
+    )
+    df = df.with_columns(value=pl.when(pl.col("value").is_nan()).then(None).otherwise("value"))
+    from allyscope.states import assign_ccodes
+
+    special = pl.DataFrame(
+        {"code": list(IMTS_CODES), "cc": list(IMTS_CODES.values())},
+        schema={"code": pl.String, "cc": pl.Int16},
+    )
+
+    def cow(col: str, out: str) -> pl.DataFrame:
+        keys = assign_ccodes(
+            df.select(col, "year").unique(), col, "year", out, kinds=("iso3", "iso_former")
+        ).join(special, left_on=col, right_on="code", how="left")
+        keys = keys.with_columns(pl.coalesce(pl.col(out).cast(pl.Int16), "cc").alias(out))
+        return df.join(keys.drop("cc"), on=[col, "year"], how="left", nulls_equal=True)
+
+    df = cow("country", "ccode")
+    df = cow("counterpart", "partner")
+    world = pl.col("counterpart") == IMTS_WORLD
+    out = df.filter(
+        pl.col("ccode").is_not_null()
+        & pl.col("year").is_not_null()
+        & (world | pl.col("partner").is_not_null())
+        & (pl.col("ccode") != pl.col("partner")).fill_null(True)
+    ).with_columns(partner=pl.when(world).then(None).otherwise("partner"))
+    # a former code (SUN, YUG, ...) and its successor's can name one COW state in one year:
+    # the successor's report is kept
+    return (
+        out.sort(pl.col("country").is_in(["SUN", "YUG", "SCG", "CSK", "DDR", "YMD", "YAR"]))
+        .unique(["ccode", "partner", "year", "flow"], keep="first", maintain_order=True)
+        .select("ccode", "partner", "year", "flow", "value", "country", "counterpart")
+        .sort("ccode", "partner", "year", "flow", nulls_last=False)
+    )
+
+
 PARSERS: dict[str, Callable[[Path, str], pl.DataFrame]] = {
     f.__name__: f
     for f in (
@@ -522,8 +654,10 @@ PARSERS: dict[str, Callable[[Path, str], pl.DataFrame]] = {
         unvotes_raw_votes,
         unvotes_raw_rollcalls,
         undl_ga_votes,
+        undl_sc_votes,
         sipri_milex_xlsx,
         voeten_jun2024,
         sipri_register,
+        imf_imts_sdmx,
     )
 }

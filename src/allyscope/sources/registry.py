@@ -44,6 +44,8 @@ class DatasetSpec:
     cache_only: bool = False
     #: the release at ``url`` when it is newer than the bundled ``version``
     url_version: str = ""
+    #: the media type to ask the download URL for (an API that answers in several formats)
+    accept: str = ""
 
     @property
     def bibtex_key(self) -> str:
@@ -109,6 +111,7 @@ def registry() -> dict[str, DatasetSpec]:
             snapshot=manifest.get(name, {}),
             cache_only=bool(d.get("cache_only", False)),
             url_version=d.get("url_version", ""),
+            accept=d.get("accept", ""),
         )
     return out
 

@@ -39,9 +39,20 @@ def fetch_release(s: DatasetSpec, progress: bool = False) -> Path:
     # the CLI says in one line what happened (offline: why it failed); pooch's "Downloading
     # data from ..." note stays quiet, its progress bar shows once bytes flow
     logger.setLevel("WARNING")
+    # an API that answers in several formats is asked for the one the parser reads
+    downloader = (
+        pooch.HTTPDownloader(progressbar=progress, headers={"Accept": s.accept})
+        if s.accept
+        else None
+    )
     try:
         path = pooch.retrieve(
-            s.url, known_hash=known, fname=fname, path=folder, progressbar=progress
+            s.url,
+            known_hash=known,
+            fname=fname,
+            path=folder,
+            downloader=downloader,
+            progressbar=progress,
         )
     except ValueError as exc:  # pooch: checksum mismatch
         raise DownloadError(
