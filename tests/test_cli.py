@@ -251,3 +251,23 @@ def test_assess_driver_table_keeps_whole_sources(monkeypatch, capsys, pipe):
 
 def test_stdout_is_not_a_terminal_under_pytest():
     assert not sys.stdout.isatty()  # the default (TSV) path is what the other tests see
+
+
+def test_help_does_not_import_rich():
+    """`allyscope --help` prints Click's plain help: Typer's Rich help imported rich.markdown,
+    rich.traceback and typer.rich_utils and doubled its time (issue 26, BENCHMARKS.md)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from allyscope.cli import app\n"
+        "try:\n"
+        "    app(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('RICH', sorted(m for m in sys.modules if m.split('.')[0] == 'rich'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Commands:" in out.stdout and "assess" in out.stdout
+    assert "RICH []" in out.stdout

@@ -31,6 +31,10 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # plain Click help: Typer's Rich help imports rich.markdown, rich.traceback and the rest of
+    # typer.rich_utils on every --help or usage error, which doubled the time of `allyscope
+    # --help` (0.22-0.26 s against 0.11-0.12 s, BENCHMARKS.md)
+    rich_markup_mode=None,
 )
 
 

@@ -8,7 +8,7 @@ import typer
 
 from allyscope.cli.options import TableFormat
 
-app = typer.Typer(no_args_is_help=True)
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)  # see cli/__init__.py
 
 
 @app.command("list")
