@@ -7,7 +7,9 @@ Interleaved, each a whole process from interpreter start to file written:
 - the import floor (``import polars, duckdb, numpy``);
 - ``allyscope rank --all --year 2023 --format csv`` (one year of every pair, written to a file):
   the job the atlas replaces 80 times over;
-- ``allyscope atlas --years Y -o atlas.parquet``.
+- ``allyscope atlas --years Y -o atlas.parquet``;
+- with ``--spark``, the same with ``--engine spark`` (local mode: the JVM's start and a Python
+  worker per core are in the time; the peak RSS is the driver's process only).
 
 The table gives median (min) seconds, peak RSS and each job's ratio to the rank job.
 """
@@ -30,6 +32,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--years", default="1946-2025")
+    ap.add_argument("--spark", action="store_true", help="also time --engine spark")
     args = ap.parse_args()
     py = sys.executable
     times: dict[str, list[float]] = {}
@@ -54,6 +57,12 @@ def main() -> None:
                 str(Path(tmp) / "atlas.parquet"),
             ],
         }
+        if args.spark:
+            jobs[f"atlas --years {args.years} --engine spark"] = [
+                *jobs[f"atlas --years {args.years} -o atlas.parquet"],
+                "--engine",
+                "spark",
+            ]
         run(jobs["rank --all --year 2023 (csv)"])  # warm the derived caches once
         for _ in range(args.repeat):
             for name, cmd in jobs.items():

@@ -49,7 +49,12 @@ def test_cli_writes_the_atlas_with_its_provenance(tmp_path):
     df = pl.read_parquet(out)
     assert df.height == 18915 and df["year"].unique().to_list() == [2023]
     meta = json.loads(pl.read_parquet_metadata(out)["allyscope"])
-    assert meta["query"] == {"command": "atlas", "years": "2023-2023", "third": "USA"}
+    assert meta["query"] == {
+        "command": "atlas",
+        "years": "2023-2023",
+        "third": "USA",
+        "engine": "polars",
+    }
     assert meta["rows"] == 18915 and set(meta["thresholds"]) >= {"convergence", "depth"}
 
 

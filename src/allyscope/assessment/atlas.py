@@ -21,6 +21,7 @@ import polars as pl
 from allyscope.assessment.calibration import THIRD, load_calibration
 from allyscope.assessment.criteria import CRITERIA
 from allyscope.assessment.engine import classified_frame, parse_year_range
+from allyscope.errors import InvalidInputError
 from allyscope.states import resolve
 from allyscope.states.table import state_table
 
@@ -41,16 +42,33 @@ COLUMNS = (
 )
 
 
-def atlas(years: Any = None, third: str | int | None = THIRD) -> pl.DataFrame:
+def atlas(
+    years: Any = None,
+    third: str | int | None = THIRD,
+    engine: str = "polars",
+    master: str | None = None,
+    partitions: int | None = None,
+) -> pl.DataFrame:
     """Type every pair of system members in ``years`` (default: the last 34 complete years).
 
     years: a year, "1946-2025" or (1946, 2025). third: the reference third party for the
-    shared-threat criterion (default the USA; None leaves it out).
+    shared-threat criterion (default the USA; None leaves it out). engine: "polars" (one
+    process) or "spark" (the pairs split into ``partitions`` Spark tasks, each typed by the
+    same code: :mod:`allyscope.assessment.spark`; ``master`` a Spark master URL, default
+    local mode). Both give the same table.
     """
     first, last = parse_year_range(years)
     th = load_calibration()
     third_cow = resolve(third).cow if third is not None else None
-    f = classified_frame(None, first, last, third_cow, th, history=True)
+    key = engine.strip().lower()
+    if key in ("spark", "pyspark"):
+        from allyscope.assessment.spark import atlas_on_spark
+
+        f = atlas_on_spark(first, last, third_cow, th, master=master, partitions=partitions)
+    elif key == "polars":
+        f = classified_frame(None, first, last, third_cow, th, history=True)
+    else:
+        raise InvalidInputError(f"unknown engine {engine!r}; use polars or spark")
     iso = state_table().select("ccode", "iso3")
     return (
         f.select("a", "b", "year", *COLUMNS[5:])

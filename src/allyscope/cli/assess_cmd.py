@@ -147,6 +147,19 @@ def atlas(
     third: str = typer.Option(
         "USA", "--third", help="reference third party for shared-threat measures"
     ),
+    engine: str = typer.Option(
+        "polars",
+        "--engine",
+        help="polars (one process) or spark (the pairs split into Spark tasks; same table)",
+    ),
+    spark_master: str = typer.Option(
+        None,
+        "--spark-master",
+        help="Spark master URL (default: local mode, or ALLYSCOPE_SPARK_MASTER)",
+    ),
+    partitions: int = typer.Option(
+        None, "--partitions", min=1, help="Spark tasks (default: one per 2,500 pairs)"
+    ),
 ) -> None:
     """Type every pair of states in every year (type, score, confidence, criteria) and write it."""
     from allyscope.panel.export import output_format
@@ -162,11 +175,18 @@ def atlas(
 
     first, last = parse_year_range(years)
     note(f"typing every pair of states in {first}-{last} (about half a minute for 1946-2025)")
-    df = run((first, last), third=third)
+    df = run(
+        (first, last), third=third, engine=engine, master=spark_master, partitions=partitions
+    )
     meta = {
         "allyscope": __version__,
         "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "query": {"command": "atlas", "years": f"{first}-{last}", "third": third},
+        "query": {
+            "command": "atlas",
+            "years": f"{first}-{last}",
+            "third": third,
+            "engine": engine,
+        },
         "thresholds": load_calibration().as_dict(),
         "rows": df.height,
         "schema": "docs/assessment.md, 'The atlas'; allyscope.assessment.atlas",
