@@ -271,3 +271,30 @@ def test_help_does_not_import_rich():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "Commands:" in out.stdout and "assess" in out.stdout
     assert "RICH []" in out.stdout
+
+
+def test_the_console_entry_ends_fast_but_runs_exit_handlers_and_keeps_codes(tmp_path):
+    """`run()` (the console script and `python -m allyscope`) skips the interpreter's teardown
+    of its objects (issue 26) but still runs the exit handlers, flushes the output and keeps
+    every exit code."""
+    import subprocess
+    import sys
+
+    mark = tmp_path / "handler-ran"
+    code = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: open({str(mark)!r}, 'w').write('yes'))\n"
+        "from allyscope.cli import run\n"
+        "sys.argv = ['allyscope', *sys.argv[1:]]\n"
+        "run()\n"
+        "print('NOT REACHED')\n"
+    )
+    ok = subprocess.run([sys.executable, "-c", code, "--version"], capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout.startswith("allyscope ") and "NOT REACHED" not in ok.stdout
+    assert mark.read_text() == "yes"
+    bad = subprocess.run(
+        [sys.executable, "-c", code, "states", "Atlantis"], capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and bad.stderr.startswith("allyscope: error:")
+    usage = subprocess.run([sys.executable, "-c", code, "assess", "IRN"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "Missing argument" in usage.stderr

@@ -1,3 +1,3 @@
-from allyscope.cli import main
+from allyscope.cli import run
 
-main()
+run()
