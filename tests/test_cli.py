@@ -281,9 +281,14 @@ def test_the_console_entry_ends_fast_but_runs_exit_handlers_and_keeps_codes(tmp_
     import sys
 
     mark = tmp_path / "handler-ran"
+    late = tmp_path / "thread-finished"
     code = (
-        "import atexit, sys\n"
+        "import atexit, sys, threading, time\n"
         f"atexit.register(lambda: open({str(mark)!r}, 'w').write('yes'))\n"
+        "def work():\n"
+        "    time.sleep(0.3)\n"
+        f"    open({str(late)!r}, 'w').write('done')\n"
+        "threading.Thread(target=work).start()\n"
         "from allyscope.cli import run\n"
         "sys.argv = ['allyscope', *sys.argv[1:]]\n"
         "run()\n"
@@ -292,6 +297,7 @@ def test_the_console_entry_ends_fast_but_runs_exit_handlers_and_keeps_codes(tmp_
     ok = subprocess.run([sys.executable, "-c", code, "--version"], capture_output=True, text=True)
     assert ok.returncode == 0 and ok.stdout.startswith("allyscope ") and "NOT REACHED" not in ok.stdout
     assert mark.read_text() == "yes"
+    assert late.read_text() == "done"  # a running (non-daemon) thread is waited for
     bad = subprocess.run(
         [sys.executable, "-c", code, "states", "Atlantis"], capture_output=True, text=True
     )

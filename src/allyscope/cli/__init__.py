@@ -145,13 +145,19 @@ def run() -> None:
 
 
 def _exit(code: int | str | None) -> None:
-    """End the process once the command's work is done: the exit handlers run and the output
-    is flushed, as at a normal exit, but the interpreter does not tear down its modules and
-    objects one by one, which after a large panel or atlas took 0.05-0.1 s of the user's wait
-    (freeing the frames; BENCHMARKS.md). Files are written and closed before this point."""
+    """End the process once the command's work is done: as at a normal exit, Python threads
+    still running are waited for, then the exit handlers run and the output is flushed; but
+    the interpreter does not tear down its modules and objects one by one, which after a
+    large panel or atlas took 0.05-0.1 s of the user's wait (freeing the frames;
+    BENCHMARKS.md). Files are written and closed before this point."""
     import atexit
     import contextlib
+    import threading
 
+    # what the interpreter's own finalisation does first: join the non-daemon threads
+    shutdown = getattr(threading, "_shutdown", None)
+    if shutdown is not None:
+        shutdown()
     if isinstance(code, str):  # sys.exit("message") semantics
         print(code, file=sys.stderr)
         code = 1
