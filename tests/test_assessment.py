@@ -501,3 +501,38 @@ def test_cli_assess_bad_input_is_one_line(args, code):
     out = _cli(*args)
     assert out.returncode == code
     assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.integers(1, 4),  # a
+            st.integers(5, 7),  # b
+            st.integers(1990, 2005),  # year
+            st.one_of(st.none(), st.floats(0, 1e3, allow_nan=False)),
+        ),
+        min_size=1,
+        max_size=60,
+        unique_by=lambda r: (r[0], r[1], r[2]),
+    )
+)
+def test_window_sum_over_the_sorted_frame_is_the_per_dyad_sum(rows):
+    """The five-year window sum (arms_recent) reads the rows above in the sorted frame instead
+    of grouping by dyad (issue 26: 0.52 s -> 0.03 s over a ranking's 468,433 rows); it must
+    give what the per-dyad window gave, value for value, gaps in the years included."""
+    import polars as pl
+
+    from allyscope.indicators.context import WINDOW
+    from allyscope.indicators.security import _window_sum
+
+    f = pl.DataFrame(rows, schema=["a", "b", "year", "x"], orient="row").sort("a", "b", "year")
+    year, x = pl.col("year"), pl.col("x")
+    terms = [
+        pl.when(year.shift(k) > year - WINDOW).then(x.shift(k)).over("a", "b")
+        for k in range(WINDOW)
+    ]
+    grouped = pl.when(pl.sum_horizontal(t.is_not_null() for t in terms) > 0).then(
+        pl.sum_horizontal(terms)
+    )
+    assert f.select(_window_sum(x))["x"].equals(f.select(grouped)["x"])

@@ -102,9 +102,13 @@ def _window_sum(x: pl.Expr) -> pl.Expr:
     own window: a rolling sum carries float residue from the rows it has dropped (about
     1e-16, which made 0/0 shares infinite and a year's value depend on the years asked).
     """
-    year = pl.col("year")
+    year, a, b = pl.col("year"), pl.col("a"), pl.col("b")
+    # the frame is sorted by dyad, then year (build_context), so the row k places up is the
+    # same dyad's when its a and b are this row's: a plain shift, with no grouping per dyad
     terms = [
-        pl.when(year.shift(k) > year - WINDOW).then(x.shift(k)).over("a", "b")
+        pl.when((a.shift(k) == a) & (b.shift(k) == b) & (year.shift(k) > year - WINDOW)).then(
+            x.shift(k)
+        )
         for k in range(WINDOW)
     ]
     return pl.when(pl.sum_horizontal(t.is_not_null() for t in terms) > 0).then(
