@@ -951,8 +951,10 @@ COLLECTIVE_PLEDGE = 10
 )
 def pledge_common_partners(ctx: IndicatorContext) -> pl.Series:
     def compute() -> pl.DataFrame:
+        lo, hi = ctx.frame["year"].min(), ctx.frame["year"].max()
+        # the frame's years only: each year's common partners are counted on their own
         t = load("atop", ["ccode1", "ccode2", "year", "atop_defense"]).filter(
-            pl.col("atop_defense") == 1
+            (pl.col("atop_defense") == 1) & pl.col("year").is_between(lo, hi)
         )
         t = t.select(
             pl.col("ccode1").cast(pl.Int16).alias("x"),
