@@ -347,6 +347,27 @@ def test_smoothing_removes_unexplained_blips_and_keeps_record_changes():
     assert changes == 0  # scattered one-year dips collapse to the type around them
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    series=st.lists(
+        st.lists(st.sampled_from(LADDER), min_size=1, max_size=12), min_size=1, max_size=4
+    ),
+    events=st.sets(st.integers(0, 11), max_size=3),
+    seed=st.integers(0, 1000),
+)
+def test_smoothing_is_per_series_whatever_the_row_order(series, events, seed):
+    """smooth() reads windows as shifts over the rows sorted by series and year (issue 26):
+    several series in one frame, in any row order, are each smoothed as if alone."""
+    frames = [
+        _series(types, events=tuple(events)).with_columns(a=pl.lit(i), b=pl.lit(100 + i))
+        for i, types in enumerate(series)
+    ]
+    alone = pl.concat([smooth(f) for f in frames], how="vertical")
+    mixed = pl.concat(frames, how="vertical").sample(fraction=1.0, shuffle=True, seed=seed)
+    together = smooth(mixed).sort("a", "b", "year")
+    assert together.select(alone.columns).equals(alone.sort("a", "b", "year"))
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.floats(-3, 3, allow_nan=False), min_size=2, max_size=25),

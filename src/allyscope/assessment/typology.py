@@ -330,14 +330,27 @@ def smooth(f: pl.DataFrame, keys: tuple[str, ...] = ("a", "b")) -> pl.DataFrame:
     not when one indicator crosses a threshold for a year or two.
     """
     k = list(keys)
+    # Sorted by series, then year, a series' years are consecutive rows: the row ``j`` places
+    # away is the same series' when its keys are this row's, so every window below is a plain
+    # shift, with no grouping per series. A frame in another order (the indicator frame is
+    # already sorted so) is sorted first and given back in its own order.
+    order = f.select(*k, "year")
+    resort = not order.equals(order.sort(order.columns))
+    if resort:
+        f = f.with_row_index("_row").sort([*k, "year"])
+
+    def at(expr: pl.Expr, j: int) -> pl.Expr:
+        """``expr`` of the series' row ``j`` places before this one (after, when ``j`` < 0);
+        null where the series has no such row."""
+        same = pl.all_horizontal([pl.col(c).shift(j) == pl.col(c) for c in k])
+        return pl.when(same).then(expr.shift(j))
 
     def changed(col: str) -> pl.Expr:
-        prev = pl.col(col).shift(1).over(k, order_by="year")
+        prev = at(pl.col(col), 1)
         return prev.is_not_null() & (pl.col(col) != prev)
 
     def lists_changed(col: str) -> pl.Expr:
-        now, prev = pl.col(col).fill_null([]), pl.col(col).shift(1).over(k, order_by="year")
-        prev = prev.fill_null([])
+        now, prev = pl.col(col).fill_null([]), at(pl.col(col), 1).fill_null([])
         return (now.list.set_difference(prev).list.len() > 0) | (
             prev.list.set_difference(now).list.len() > 0
         )
@@ -362,30 +375,25 @@ def smooth(f: pl.DataFrame, keys: tuple[str, ...] = ("a", "b")) -> pl.DataFrame:
         (pl.col("raw_type") == "rivalry")
         & ((pl.col("hostile_level") >= 4) | pl.col("severed") | (pl.col("force_years_3") >= 2))
     ]
-    f = f.with_columns(
-        _event=pl.any_horizontal(record).fill_null(False) if record else pl.lit(False),
-        _run=(pl.col("raw_type") != pl.col("raw_type").shift(1).over(k, order_by="year"))
-        .fill_null(True)
-        .cum_sum()
-        .over(k, order_by="year"),
-    )
-    f = f.with_columns(_protected=pl.col("_event").first().over(*k, "_run", order_by="year"))
-    counts = [
-        (
-            (pl.col("raw_type") == t)
-            .cast(pl.Float64)
-            .rolling_sum(MODE_WINDOW, min_samples=1, center=True)
-            .over(k, order_by="year")
-            + (pl.col("raw_type") == t).cast(pl.Float64) * 0.5
-        ).alias(f"_n{i}")
-        for i, t in enumerate(LADDER)
-    ]
+    event = pl.any_horizontal(record).fill_null(False) if record else pl.lit(False)
+    # a run of raw types starts where the type changes (or the series does); it is protected
+    # when the record changed in its first year
+    starts = (pl.col("raw_type") != at(pl.col("raw_type"), 1)).fill_null(True)
+    f = f.with_columns(_protected=pl.when(starts).then(event).forward_fill())
+    half = MODE_WINDOW // 2
+    counts = []
+    for i, t in enumerate(LADDER):
+        x = (pl.col("raw_type") == t).cast(pl.Float64)
+        # the centred five-year count: whole numbers, so the same sum in any order
+        window = pl.sum_horizontal([at(x, j) for j in range(half, -half - 1, -1)])
+        counts.append((pl.when(x.is_not_null()).then(window) + x * 0.5).alias(f"_n{i}"))
     f = f.with_columns(counts)
     cols = [f"_n{i}" for i in range(len(LADDER))]
     best = pl.concat_list(cols).list.arg_max()
     mode = best.replace_strict(dict(enumerate(LADDER)), return_dtype=pl.String)
     f = f.with_columns(type=pl.when(pl.col("_protected")).then(pl.col("raw_type")).otherwise(mode))
-    return f.drop("_event", "_run", "_protected", *cols)
+    f = f.drop("_protected", *cols)
+    return f.sort("_row").drop("_row") if resort else f
 
 
 def classify(
