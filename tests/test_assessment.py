@@ -557,3 +557,25 @@ def test_window_sum_over_the_sorted_frame_is_the_per_dyad_sum(rows):
         pl.sum_horizontal(terms)
     )
     assert f.select(_window_sum(x))["x"].equals(f.select(grouped)["x"])
+
+
+def test_durability_counts_the_engaged_years_in_a_row_whatever_the_row_order():
+    """Durability is read as shifts over the frame sorted by dyad and year (issue 26): it is
+    the run of engaged years up to each year, capped, and a frame in another row order gives
+    the same rows."""
+    from allyscope.assessment.criteria import DURABILITY_CAP, criteria
+    from allyscope.indicators.frame import indicator_frame
+
+    th = load_calibration()
+    frame = indicator_frame([(630, 365), (2, 200), (710, 365), (2, 365)], 1985, 2025)
+    got = criteria(frame, th.convergence)
+    for (_, _), rows in got.group_by("a", "b"):
+        rows = rows.sort("year")
+        run, want = 0, []
+        for engaged in rows["engaged"].to_list():
+            run = run + 1 if engaged else 0
+            want.append(min(run, DURABILITY_CAP))
+        assert rows["c_durability"].to_list() == want
+    shuffled = criteria(frame.sample(fraction=1.0, shuffle=True, seed=11), th.convergence)
+    key = ["a", "b", "year"]
+    assert shuffled.sort(key).equals(got.sort(key))

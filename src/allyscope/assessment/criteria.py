@@ -94,6 +94,15 @@ def _carry(col: str, end: int, limit: int | None = None) -> pl.Expr:
     )
 
 
+def _lag(expr: pl.Expr, j: int) -> pl.Expr:
+    """``expr`` of the dyad's row ``j`` places above, null where the dyad has none. The frame
+    is sorted by dyad, then year (``criteria`` makes sure), so a dyad's years are consecutive
+    rows and a plain shift whose keys are this row's stays in the dyad: no grouping per dyad,
+    which over all pairs cost 0.5 s for durability alone (issue 26)."""
+    same = (pl.col("a").shift(j) == pl.col("a")) & (pl.col("b").shift(j) == pl.col("b"))
+    return pl.when(same).then(expr.shift(j))
+
+
 def _availability(*cols: str) -> pl.Expr:
     return pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Float64) for c in cols]) / len(cols)
 
@@ -121,6 +130,12 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
     ``conv_threshold`` is needed here only for durability (years with convergence at or
     above it count as cooperative years).
     """
+    # durability reads the rows above as the years before (_lag): a frame in another order is
+    # sorted first and given back in its own order
+    order = frame.select("a", "b", "year")
+    resort = not order.equals(order.sort(order.columns))
+    if resort:
+        frame = frame.with_row_index("_criteria_row").sort("a", "b", "year")
     y = pl.col("year")
     f = frame.with_columns(
         *[_carry(c, ATOP_END).alias(f"{c}_c") for c in ATOP],
@@ -412,14 +427,16 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         | pl.col("security_coop")
         | (pl.col("c_convergence") >= conv_threshold).fill_null(False)
     ) & (pl.col("hostile_level").fill_null(0) < 3)
-    f = f.with_columns(engaged=engaged)
-    run_id = (~pl.col("engaged")).cum_sum().over("a", "b", order_by="year")
+    f = f.with_columns(engaged=engaged)  # never null: each part is filled
+    # the engaged years in a row up to this one, at most DURABILITY_CAP: this year engaged,
+    # and the one before, ... (the rows above, in the frame sorted by dyad and year)
+    e = pl.col("engaged")
+    streak, unbroken = [e.cast(pl.Int16)], e
+    for j in range(1, DURABILITY_CAP):
+        unbroken = unbroken & _lag(e, j).fill_null(False)
+        streak.append(unbroken.cast(pl.Int16))
     f = f.with_columns(
-        c_durability=pl.when(pl.col("engaged"))
-        .then(pl.col("engaged").cast(pl.Int16).cum_sum().over("a", "b", run_id, order_by="year"))
-        .otherwise(0)
-        .clip(upper_bound=DURABILITY_CAP)
-        .cast(pl.Int16),
+        c_durability=pl.sum_horizontal(streak).cast(pl.Int16),
         a_durability=pl.max_horizontal("a_commitment", "a_convergence"),
         w_durability=_window(DURABILITY_CAP),
     )
@@ -437,7 +454,7 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         w_symmetry=_window(PRACTICE_WINDOW),
         w_commitment=_window(1),
     )
-    return f
+    return f.sort("_criteria_row").drop("_criteria_row") if resort else f
 
 
 def _carry_limited(expr: pl.Expr, end: int) -> pl.Expr:
