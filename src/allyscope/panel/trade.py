@@ -15,7 +15,7 @@ from __future__ import annotations
 import polars as pl
 
 from allyscope.panel.family import Context, Family, Gathered, Join, Lookup, undirected_key_join
-from allyscope.sources.store import load, locate_optional, years_in_use
+from allyscope.sources.store import continuation_year, load, years_in_use
 
 FLOWS = ("flow1", "flow2", "smoothflow1", "smoothflow2")
 #: ``trade_source`` codes: which source a dyad-year's flows come from
@@ -29,11 +29,7 @@ SOURCE_LABELS = {
 def imts_from() -> int | None:
     """The first year read from the IMF's IMTS (``imf_imts``), or None when the user has
     not brought it into the cache or it adds no year after COW's last."""
-    if locate_optional("imf_imts") is None:
-        return None
-    first, last = years_in_use("imf_imts")
-    start = years_in_use("cow_trade")[1] + 1
-    return max(start, first) if last >= start else None
+    return continuation_year("imf_imts", years_in_use("cow_trade")[1] + 1)
 
 
 def trade_years() -> tuple[int, int]:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from allyscope.panel.family import Context, Family, Gathered, Join, Lookup, undirected_key_join
-from allyscope.sources.store import load, locate_optional, years_in_use
+from allyscope.sources.store import continuation_year, load, years_in_use
 
 if TYPE_CHECKING:  # numpy is imported when votes are computed, not with the panel
     import numpy as np
@@ -39,12 +39,7 @@ def splice_year() -> int | None:
     """The first year read from the UN Digital Library's voting data (``unga_undl``), or None
     when the user has not brought it into the cache: the last year of the bundled roll calls
     (a session ends in September, so that year is incomplete there) and every later one."""
-    undl = locate_optional("unga_undl")
-    if undl is None:
-        return None
-    first, last = years_in_use("unga_undl")
-    start = years_in_use("un_roll_calls")[1]
-    return max(start, first) if last >= start else None
+    return continuation_year("unga_undl", years_in_use("un_roll_calls")[1])
 
 
 def un_years() -> tuple[int, int]:

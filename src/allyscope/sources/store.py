@@ -153,6 +153,16 @@ def locate_optional(name: str) -> Located | None:
     return locate(name)
 
 
+def continuation_year(successor: str, start: int) -> int | None:
+    """The first year a later source (``successor``, cache-only: the UN Digital Library's
+    votes, the IMF's trade) is read from, continuing an earlier one from ``start``: its first
+    year if later, or None when it is not in the cache or has no year from ``start`` on."""
+    if locate_optional(successor) is None:
+        return None
+    first, last = years_in_use(successor)
+    return max(start, first) if last >= start else None
+
+
 def version_in_use(name: str) -> str:
     """The version of dataset ``name`` that is read: the user's updated copy, else the bundled."""
     rec = current_record(name)
