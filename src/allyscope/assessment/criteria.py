@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from allyscope.indicators.context import lag
+
 ATOP_END = 2018
 RIVALRY_END = 2020
 #: COW dyadic trade 4.0 ends here; a newer release in the user cache moves the end
@@ -94,15 +96,6 @@ def _carry(col: str, end: int, limit: int | None = None) -> pl.Expr:
     )
 
 
-def _lag(expr: pl.Expr, j: int) -> pl.Expr:
-    """``expr`` of the dyad's row ``j`` places above, null where the dyad has none. The frame
-    is sorted by dyad, then year (``criteria`` makes sure), so a dyad's years are consecutive
-    rows and a plain shift whose keys are this row's stays in the dyad: no grouping per dyad,
-    which over all pairs cost 0.5 s for durability alone (issue 26)."""
-    same = (pl.col("a").shift(j) == pl.col("a")) & (pl.col("b").shift(j) == pl.col("b"))
-    return pl.when(same).then(expr.shift(j))
-
-
 def _availability(*cols: str) -> pl.Expr:
     return pl.sum_horizontal([pl.col(c).is_not_null().cast(pl.Float64) for c in cols]) / len(cols)
 
@@ -130,7 +123,7 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
     ``conv_threshold`` is needed here only for durability (years with convergence at or
     above it count as cooperative years).
     """
-    # durability reads the rows above as the years before (_lag): a frame in another order is
+    # durability reads the rows above as the years before (lag): a frame in another order is
     # sorted first and given back in its own order
     order = frame.select("a", "b", "year")
     resort = not order.equals(order.sort(order.columns))
@@ -433,7 +426,7 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
     e = pl.col("engaged")
     streak, unbroken = [e.cast(pl.Int16)], e
     for j in range(1, DURABILITY_CAP):
-        unbroken = unbroken & _lag(e, j).fill_null(False)
+        unbroken = unbroken & lag(e, j).fill_null(False)
         streak.append(unbroken.cast(pl.Int16))
     f = f.with_columns(
         c_durability=pl.sum_horizontal(streak).cast(pl.Int16),

@@ -55,6 +55,7 @@ from dataclasses import asdict, dataclass
 import polars as pl
 
 from allyscope.assessment.criteria import ARMS_COOP, CRITERIA, DURABILITY_CAP, TRADE_SHARE_COOP
+from allyscope.indicators.context import lag
 
 LADDER = (
     "rivalry",
@@ -340,10 +341,7 @@ def smooth(f: pl.DataFrame, keys: tuple[str, ...] = ("a", "b")) -> pl.DataFrame:
         f = f.with_row_index("_row").sort([*k, "year"])
 
     def at(expr: pl.Expr, j: int) -> pl.Expr:
-        """``expr`` of the series' row ``j`` places before this one (after, when ``j`` < 0);
-        null where the series has no such row."""
-        same = pl.all_horizontal([pl.col(c).shift(j) == pl.col(c) for c in k])
-        return pl.when(same).then(expr.shift(j))
+        return lag(expr, j, k)
 
     def changed(col: str) -> pl.Expr:
         prev = at(pl.col(col), 1)

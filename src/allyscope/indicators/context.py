@@ -25,6 +25,15 @@ PANEL_VARIABLES = ("atop", "trade", "arms", "igos", "rivalries", "mids", "nmc")
 FIRST_YEAR = 1816
 
 
+def lag(expr: pl.Expr, j: int, keys: Sequence[str] = ("a", "b")) -> pl.Expr:
+    """``expr`` of the series' row ``j`` places above (below, when ``j`` < 0), null where the
+    series has none. The frame must be sorted by ``keys``, then year: a series' years are then
+    consecutive rows, and a plain shift whose keys are this row's stays in the series, with
+    no grouping per series (issue 26: over all pairs, windows grouped per dyad cost up to a
+    second each)."""
+    same = pl.all_horizontal([pl.col(c).shift(j) == pl.col(c) for c in keys])
+    return pl.when(same).then(expr.shift(j))
+
 @dataclass
 class IndicatorContext:
     """The frame (``a``, ``b``, ``year`` + panel columns) and cached system tables."""

@@ -14,7 +14,7 @@ import polars as pl
 
 from allyscope.indicators import eventdata as ev
 from allyscope.indicators.catalog import TREATY_REGISTRY, indicator
-from allyscope.indicators.context import WINDOW, IndicatorContext
+from allyscope.indicators.context import WINDOW, IndicatorContext, lag
 from allyscope.indicators.treaties import dyad_year_features, shared_memberships
 from allyscope.sources import evidence
 from allyscope.sources.store import load
@@ -102,15 +102,9 @@ def _window_sum(x: pl.Expr) -> pl.Expr:
     own window: a rolling sum carries float residue from the rows it has dropped (about
     1e-16, which made 0/0 shares infinite and a year's value depend on the years asked).
     """
-    year, a, b = pl.col("year"), pl.col("a"), pl.col("b")
-    # the frame is sorted by dyad, then year (build_context), so the row k places up is the
-    # same dyad's when its a and b are this row's: a plain shift, with no grouping per dyad
-    terms = [
-        pl.when((a.shift(k) == a) & (b.shift(k) == b) & (year.shift(k) > year - WINDOW)).then(
-            x.shift(k)
-        )
-        for k in range(WINDOW)
-    ]
+    year = pl.col("year")
+    # the frame is sorted by dyad, then year (build_context): the rows above are its years
+    terms = [pl.when(lag(year, k) > year - WINDOW).then(lag(x, k)) for k in range(WINDOW)]
     return pl.when(pl.sum_horizontal(t.is_not_null() for t in terms) > 0).then(
         pl.sum_horizontal(terms)
     )
