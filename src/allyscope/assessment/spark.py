@@ -85,20 +85,20 @@ def atlas_on_spark(
         # reads the variable when its context starts; otherwise it runs `python3`)
         os.environ["PYSPARK_PYTHON"] = sys.executable
     spark = SparkEngine(master=master, conf={"spark.ui.enabled": "false"}).spark
-    todo = pairs_of(first, last) if pairs is None else pairs.select("a", "b")
-    if todo.is_empty():
+    wanted = pairs_of(first, last) if pairs is None else pairs.select("a", "b")
+    if wanted.is_empty():
         return classified_frame([], first, last, third, th).head(0)
-    n = partitions or max(1, min(todo.height // PAIRS_PER_TASK + 1, 64))
+    n = partitions or max(1, min(wanted.height // PAIRS_PER_TASK + 1, 64))
     from allyscope.assessment.atlas import COLUMNS
 
     columns = ["a", "b", "year", *COLUMNS[5:]]
     # the output schema, from the same code on one pair
-    one = todo.head(1).rows()
+    one = wanted.head(1).rows()
     example = classified_frame(one, first, last, third, th, history=True).select(columns)
     from pyspark.sql.pandas.types import from_arrow_schema
 
     schema = from_arrow_schema(example.to_arrow().schema)
-    keyed = todo.with_columns(part=(pl.int_range(pl.len()) % n).cast(pl.Int32))
+    keyed = wanted.with_columns(part=(pl.int_range(pl.len()) % n).cast(pl.Int32))
     df = spark.createDataFrame(keyed.to_arrow()).repartition(n, "part").select("a", "b")
 
     def task(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
