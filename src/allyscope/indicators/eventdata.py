@@ -34,7 +34,14 @@ def user_years() -> set[int]:
     if loc is None:
         return set()
     st = loc.path.stat()
-    return set(_user_table(str(loc.path), st.st_size, st.st_mtime_ns)["year"].to_list())
+    return set(_user_years(str(loc.path), st.st_size, st.st_mtime_ns))
+
+
+@cache
+def _user_years(path: str, size: int, mtime: int) -> frozenset[int]:
+    # once per version of the table: the assessment asks for the years of every indicator
+    # and year (a set built from every row each time before)
+    return frozenset(_user_table(path, size, mtime)["year"].unique().to_list())
 
 
 def coverage() -> tuple[int, int]:
