@@ -322,7 +322,7 @@ class Assessment:
         for ind in catalog():
             used = [*ind.datasets]
             if ind.year_datasets is not None:
-                used += [d for y in years for d in ind.datasets_for(y)]
+                used += [d for y in years for d in self._used(ind, y)]
             for d in used:
                 if d not in names and d not in self._absent:
                     names.append(d)
@@ -349,7 +349,7 @@ class Assessment:
             item: dict[str, object] = {
                 "indicator": name,
                 "value": value,
-                "datasets": [f"{d} {_version(d)}" for d in ind.datasets_for(row["year"])],
+                "datasets": [f"{d} {self._ver(d)}" for d in self._used(ind, row["year"])],
                 "row": key,
             }
             if ind.datasets == (curated.REGISTRY_NAME,):
@@ -370,6 +370,27 @@ class Assessment:
         return out
 
     @cached_property
+    def _memo(self) -> dict[object, Any]:
+        """Versions and per-year datasets, looked up once per assessment (the JSON names them
+        for every indicator of every year: thousands of look-ups of a few values)."""
+        return {}
+
+    def _ver(self, dataset: str) -> str:
+        """The version in use of ``dataset``."""
+        v = self._memo.get(dataset)
+        if v is None:
+            v = self._memo[dataset] = _version(dataset)
+        return v
+
+    def _used(self, ind: Any, year: int) -> tuple[str, ...]:
+        """The datasets indicator ``ind``'s value of ``year`` is read from."""
+        key = (ind.name, year)
+        v = self._memo.get(key)
+        if v is None:
+            v = self._memo[key] = ind.datasets_for(year)
+        return v
+
+    @cached_property
     def _coverage(self) -> dict[str, tuple[int, int]]:
         """Each indicator's years with the data in use, read once per assessment."""
         return {ind.name: ind.coverage for ind in catalog()}
@@ -378,7 +399,7 @@ class Assessment:
         cov = self._coverage
         return sorted(
             {
-                f"{d} {_version(d)}"
+                f"{d} {self._ver(d)}"
                 for ind in catalog()
                 for d in ind.datasets
                 if not cov[ind.name][0] <= year <= cov[ind.name][1] and d not in self._absent
@@ -434,7 +455,7 @@ class Assessment:
                         for d in INDICATORS[i].datasets
                     )
                 for d in dict.fromkeys(names):
-                    add(f"{d} {_version(d)}", year, c)
+                    add(f"{d} {self._ver(d)}", year, c)
         return [
             {"dataset": ds, "carried_from": carried, "criteria": names}
             for (ds, carried), names in sorted(
@@ -448,7 +469,7 @@ class Assessment:
             return []
         out: list[dict[str, object]] = []
         if row.get("atop_defense_c") == 1 or row.get("atop_offense_c") == 1:
-            item: dict[str, object] = {"source": f"atop {_version('atop')}"}
+            item: dict[str, object] = {"source": f"atop {self._ver('atop')}"}
             if row.get("carried_atop"):
                 item["carried_from"] = 2018
             out.append(item)
@@ -517,7 +538,7 @@ class Assessment:
         sources = [
             {
                 "dataset": d,
-                "version": _version(d),
+                "version": self._ver(d),
                 "citation": curated.REGISTRY_CITATION
                 if d == curated.REGISTRY_NAME
                 else evidence.CITATION
@@ -585,7 +606,7 @@ class Assessment:
             )
             y[side[r["ccode"]]] = {k: _clean(r[k]) for k in ("ideal", "low", "high")}
         return {
-            "dataset": f"voeten_idealpoints {_version('voeten_idealpoints')}",
+            "dataset": f"voeten_idealpoints {self._ver('voeten_idealpoints')}",
             "interval": IDEAL_INTERVAL,
             "by_year": list(by_year.values()),
         }

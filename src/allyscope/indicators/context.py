@@ -90,6 +90,14 @@ class IndicatorContext:
         )
         return keyed.join(t, on=["lo", "hi", "year"], how="left", maintain_order="left")[value]
 
+    def states(self) -> pl.Series:
+        """The distinct states of the frame's pairs (Int16): a system table that is only read
+        at the frame's pairs can be cut to them before a join (all states for a ranking)."""
+        return self.cached(
+            "_states",
+            lambda: pl.concat([self.frame["a"], self.frame["b"]]).unique().cast(pl.Int16),
+        )
+
     def _dyad_keys(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         keyed = self.frame.select(
             pl.min_horizontal("a", "b").alias("lo"), pl.max_horizontal("a", "b").alias("hi"), "year"

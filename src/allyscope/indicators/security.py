@@ -955,6 +955,8 @@ def pledge_common_partners(ctx: IndicatorContext) -> pl.Series:
             pl.col("ccode2").cast(pl.Int16).alias("t"),
             pl.col("year").cast(pl.Int16),
         )
+        # only the pairs of the frame's states are looked up: one dyad joins two states' pledges
+        t = t.filter(pl.col("x").is_in(ctx.states().implode()))
         pairs = t.join(t, on=["t", "year"], suffix="_2").filter(
             (pl.col("x") < pl.col("x_2"))
             & (pl.col("t") != pl.col("x"))

@@ -125,7 +125,11 @@ def _pick(a: str, b: str) -> pl.Expr:
 
 
 def _build(ctx: Context) -> Join:
-    joins = undirected_key_join("tr", ctx.register("trade_flows", dyadic_trade(ctx)))
+    flows = dyadic_trade(ctx)
+    if ctx.ccodes is not None:  # a few dyads: DuckDB then hashes their rows, not all 670,000
+        codes = pl.Series(sorted(ctx.ccodes)).cast(flows.schema["ccode1"]).implode()
+        flows = flows.filter(pl.col("ccode1").is_in(codes) & pl.col("ccode2").is_in(codes))
+    joins = undirected_key_join("tr", ctx.register("trade_flows", flows))
     fwd = "b.ccode1 < b.ccode2"
     return Join(
         joins,

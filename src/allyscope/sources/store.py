@@ -46,8 +46,12 @@ def _cache_dir(env: str) -> Path:
 def snapshot_path(name: str) -> Path:
     """The bundled Parquet file of dataset ``name``."""
     spec(name)
-    ref = resources.files("allyscope.sources") / "snapshot" / f"{name}.parquet"
-    return Path(str(ref))
+    return Path(os.path.join(_snapshot_dir(), f"{name}.parquet"))
+
+
+@cache
+def _snapshot_dir() -> str:
+    return str(resources.files("allyscope.sources") / "snapshot")
 
 
 def file_sha256(path: Path) -> str:
@@ -56,6 +60,18 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def _stat_key(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+@cache
+def _checked_sha256(path: str, inode: int, size: int, mtime_ns: int) -> str:
+    """The checksum of a cached table, computed once per version of the file (an assessment
+    locates the tables in use hundreds of times)."""
+    return file_sha256(Path(path))
 
 
 @dataclass(frozen=True)
@@ -75,15 +91,26 @@ def current_record(name: str) -> dict[str, str] | None:
     object whose ``path``, ``sha256`` and ``version`` are strings) is an error that says
     how to repair it: it is never used, and the snapshot is not used silently instead.
     """
-    rec = cache_dir() / name / "current.json"
+    # plain strings, not pathlib: an assessment asks for records thousands of times
+    rec = os.path.join(cache_dir_text(), name, "current.json")
     try:
-        st = rec.stat()
+        st = os.stat(rec)
     except OSError:
         return None
     if not stat.S_ISREG(st.st_mode):
         return None
-    # read once per version of the file: assessments ask for records thousands of times
-    return dict(_record(name, str(rec), st.st_ino, st.st_size, st.st_mtime_ns))
+    # read once per version of the file
+    return dict(_record(name, rec, st.st_ino, st.st_size, st.st_mtime_ns))
+
+
+def cache_dir_text() -> str:
+    """:func:`cache_dir` as a string (the lookups that run per indicator and year use it)."""
+    return _cache_dir_text(os.environ.get("ALLYSCOPE_CACHE") or "")
+
+
+@cache
+def _cache_dir_text(env: str) -> str:
+    return str(_cache_dir(env))
 
 
 @cache
@@ -125,7 +152,7 @@ def locate(name: str, verify: bool = True) -> Located:
                 f"cached {name} table {path} is missing; run `allyscope data update {name}` "
                 f"or `allyscope data reset {name}` to go back to the bundled snapshot"
             )
-        if verify and file_sha256(path) != rec.get("sha256"):
+        if verify and _checked_sha256(str(path), *_stat_key(path)) != rec.get("sha256"):
             raise DataError(
                 f"cached {name} table {path} is corrupt (checksum mismatch); run "
                 f"`allyscope data update {name}` or `allyscope data reset {name}`"
@@ -188,9 +215,9 @@ def years_in_use(name: str) -> tuple[int, int]:
     without a code change. A table without a year column keeps the spec's coverage.
     """
     s = spec(name)
-    loc = locate_optional(name)
-    if loc is None or loc.origin != "cache":
+    if current_record(name) is None:  # the bundled snapshot, or a cache-only table not brought in
         return s.coverage
+    loc = locate(name)
     st = loc.path.stat()
     span = _year_span(str(loc.path), st.st_size, st.st_mtime_ns)
     return span if span is not None else s.coverage
