@@ -38,6 +38,14 @@ def n_pairs(year: int) -> int:
     return n * (n - 1) // 2
 
 
+def _year_bounds(years: np.ndarray, year: int) -> tuple[int, int]:
+    """The rows of ``year`` in sorted ``years``. The probe has the array's dtype: a probe of
+    another dtype makes NumPy convert the whole array first (0.3 ms a year over a million
+    rows)."""
+    lo, hi = np.searchsorted(years, np.array([year, year + 1], dtype=years.dtype))
+    return int(lo), int(hi)
+
+
 class YearDistribution:
     """Values per year, with optional implicit zeros up to all pairs of members.
 
@@ -56,10 +64,11 @@ class YearDistribution:
         years: pl.Series | None = None,
     ) -> None:
         t = table.select(
-            pl.col("year").cast(pl.Int32), pl.col(value).cast(pl.Float64).alias("v")
+            # Int16: NumPy's stable sort of 16-bit integers is a radix sort (3x an Int32's)
+            pl.col("year").cast(pl.Int16), pl.col(value).cast(pl.Float64).alias("v")
         ).drop_nulls()
         if years is not None:
-            t = t.filter(pl.col("year").is_in(years.cast(pl.Int32).unique().implode()))
+            t = t.filter(pl.col("year").is_in(years.cast(pl.Int16).unique().implode()))
         yr = t["year"].to_numpy()
         order = np.argsort(yr, kind="stable")
         self._year = yr[order]
@@ -67,7 +76,7 @@ class YearDistribution:
         self._zeros = implicit_zeros
 
     def _slice(self, year: int) -> tuple[np.ndarray, int]:
-        lo, hi = np.searchsorted(self._year, [year, year + 1])
+        lo, hi = _year_bounds(self._year, year)
         ref = self._v[lo:hi]
         zeros = max(n_pairs(year) - len(ref), 0) if self._zeros else 0
         return ref, zeros
@@ -85,8 +94,8 @@ class YearDistribution:
             sel = (y == year) & ~np.isnan(v)
             q = v[sel]
             if len(q) <= self.DIRECT:
-                below = (ref[:, None] < q[None, :]).sum(axis=0)
-                upto = (ref[:, None] <= q[None, :]).sum(axis=0)
+                below = np.count_nonzero(ref[:, None] < q[None, :], axis=0)
+                upto = np.count_nonzero(ref[:, None] <= q[None, :], axis=0)
             else:
                 srt = np.sort(ref)
                 below = np.searchsorted(srt, q, side="left")
@@ -116,7 +125,7 @@ class PairwiseDistance:
 
     def _distances(self, year: int) -> np.ndarray:
         if year not in self._sorted:
-            lo, hi = np.searchsorted(self._year, [year, year + 1])
+            lo, hi = _year_bounds(self._year, year)
             x = self._v[lo:hi]
             i, j = np.triu_indices(len(x), k=1)
             self._sorted[year] = np.sort(x[j] - x[i])
