@@ -398,6 +398,29 @@ def test_year_distribution_counts_implicit_zeros(values, q):
     assert got == pytest.approx(expected)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(2000, 2003), st.integers(0, 9)), min_size=0, max_size=60),
+    st.lists(
+        st.tuples(st.integers(1999, 2001), st.one_of(st.none(), st.integers(0, 10))),
+        min_size=0,
+        max_size=120,
+    ),
+)
+def test_year_distribution_matches_brute_force_in_any_row_order(table, queries):
+    """Many queries a year (the sorted path), few (the direct count), null values, years the
+    table lacks and no query at all: each row gets its own year's mid-rank, in its own place."""
+    t = pl.DataFrame(table, schema={"year": pl.Int16, "v": pl.Float64}, orient="row")
+    q = pl.DataFrame(queries, schema={"year": pl.Int16, "q": pl.Float64}, orient="row")
+    got = YearDistribution(t, "v").percentile(q["year"], q["q"]).to_list()
+    for g, (year, value) in zip(got, queries, strict=True):
+        ref = np.array([v for y, v in table if y == year], dtype=float)
+        if value is None or len(ref) == 0:
+            assert g is None
+        else:
+            assert g == pytest.approx(((ref < value).sum() + (ref <= value).sum()) / 2 / len(ref))
+
+
 def test_catalogue_declares_every_indicator():
     names = [i.name for i in catalog()]
     assert len(names) == len(set(names)) >= 40

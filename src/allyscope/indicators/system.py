@@ -8,7 +8,9 @@ over every pair of members, as ``n_pairs`` gives.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
+from itertools import pairwise
 
 import numpy as np
 import polars as pl
@@ -83,28 +85,48 @@ class YearDistribution:
 
     def percentile(self, years: pl.Series, values: pl.Series) -> pl.Series:
         """Mid-rank percentile (0-1) of each value among its year's values; null if either is null."""
-        y = years.to_numpy()
-        v = values.cast(pl.Float64).to_numpy()
-        out = np.full(len(v), np.nan)
-        for year in np.unique(y):
-            ref, zeros = self._slice(int(year))
+        out = np.full(len(values), np.nan)
+        for year, rows, q in _by_year(years, values):
+            ref, zeros = self._slice(year)
             n = len(ref) + zeros
             if n == 0:
                 continue
-            sel = (y == year) & ~np.isnan(v)
-            q = v[sel]
             if len(q) <= self.DIRECT:
                 below = np.count_nonzero(ref[:, None] < q[None, :], axis=0)
                 upto = np.count_nonzero(ref[:, None] <= q[None, :], axis=0)
             else:
-                srt = np.sort(ref)
-                below = np.searchsorted(srt, q, side="left")
-                upto = np.searchsorted(srt, q, side="right")
+                below, upto = _placed(np.sort(ref), q)
             # implicit zeros sit below any positive value and tie with a zero value
             below = below + np.where(q > 0, zeros, 0)
             upto = upto + np.where(q >= 0, zeros, 0)
-            out[sel] = (below + upto) / 2.0 / n
+            out[rows] = (below + upto) / 2.0 / n
         return pl.Series(values.name, out, nan_to_null=True)
+
+
+def _by_year(years: pl.Series, values: pl.Series) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """``(year, rows, values)`` of the non-null values, year by year: the rows are grouped by
+    one stable sort of their years (comparing every row with each year cost a ranking 0.1 s)."""
+    y = years.cast(pl.Int16).to_numpy()
+    v = values.cast(pl.Float64).to_numpy()
+    rows = np.flatnonzero(~np.isnan(v))
+    if len(rows) == 0:
+        return
+    rows = rows[np.argsort(y[rows], kind="stable")]
+    ys = y[rows]
+    cuts = np.r_[np.flatnonzero(np.r_[True, ys[1:] != ys[:-1]]), len(rows)]
+    for lo, hi in pairwise(cuts):
+        yield int(ys[lo]), rows[lo:hi], v[rows[lo:hi]]
+
+
+def _placed(srt: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How many of the sorted ``srt`` are below, and up to, each of ``q``. The probes are
+    searched in sorted order (NumPy then walks the array once instead of jumping about it:
+    6x faster for a ranking's 18,000 pairs a year) and given back in theirs."""
+    order = np.argsort(q)  # equal probes get equal counts: their order does not matter
+    below, upto = np.empty(len(q), np.intp), np.empty(len(q), np.intp)
+    below[order] = np.searchsorted(srt, q[order], side="left")
+    upto[order] = np.searchsorted(srt, q[order], side="right")
+    return below, upto
 
 
 class PairwiseDistance:
@@ -132,16 +154,11 @@ class PairwiseDistance:
         return self._sorted[year]
 
     def percentile(self, years: pl.Series, distances: pl.Series) -> pl.Series:
-        y = years.to_numpy()
-        d = distances.cast(pl.Float64).to_numpy()
-        out = np.full(len(d), np.nan)
-        for year in np.unique(y):  # one pass per year (a few dozen), vectorised within
-            pairs = self._distances(int(year))
+        out = np.full(len(distances), np.nan)
+        for year, rows, q in _by_year(years, distances):  # a few dozen years, vectorised within
+            pairs = self._distances(year)
             if len(pairs) == 0:
                 continue
-            sel = (y == year) & ~np.isnan(d)
-            q = d[sel]
-            less = np.searchsorted(pairs, q, side="left")
-            upto = np.searchsorted(pairs, q, side="right")
-            out[sel] = (less + upto) / 2.0 / len(pairs)
+            less, upto = _placed(pairs, q)
+            out[rows] = (less + upto) / 2.0 / len(pairs)
         return pl.Series(distances.name, out, nan_to_null=True)

@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -269,22 +269,33 @@ def _trusted(path: Path, stamp: dict[str, object]) -> pl.DataFrame | None:
     return table
 
 
-def derived(name: str, inputs: list[str], compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+def derived(
+    name: str,
+    inputs: list[str],
+    compute: Callable[[], pl.DataFrame],
+    files: Sequence[Path] = (),
+    salt: str = "",
+) -> pl.DataFrame:
     """A table computed from datasets ``inputs``, cached as Parquet in ``<cache>/derived/``.
 
     The cache key is allyscope's version and the path, size and modification time of each
-    input table, so an upgrade, or an update or reset of any input, recomputes it. The file
+    input table and of each of ``files`` (other files the table is read from, such as a
+    curated registry's CSV parts), plus ``salt`` (anything else the result depends on), so
+    an upgrade, an update or reset of any input, or an edited file recomputes it. The file
     records its version, key, schema and row count; a file that does not match them is
     never used, but computed again and replaced. If the cache folder cannot be written,
     the table is computed and returned without caching.
     """
     from allyscope import __version__
 
-    parts = [f"allyscope {__version__}"]
+    parts = [f"allyscope {__version__}", *([salt] if salt else [])]
     for d in inputs:
         loc = locate(d, verify=False)
         st = loc.path.stat()
         parts.append(f"{loc.path}|{st.st_size}|{st.st_mtime_ns}")
+    for f in files:
+        st = f.stat()
+        parts.append(f"{f}|{st.st_size}|{st.st_mtime_ns}")
     key = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
     path = cache_dir() / "derived" / f"{name}-{key}.parquet"
     stamp: dict[str, object] = {"version": __version__, "name": name, "key": key}
