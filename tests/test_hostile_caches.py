@@ -15,9 +15,13 @@ from allyscope.sources.store import cache_dir
 
 def _assess() -> dict:
     from allyscope.assessment import assess
-    from allyscope.indicators import eventdata
+    from allyscope.indicators import eventdata, registries
+    from allyscope.sources import evidence
 
-    eventdata._directed_for.cache_clear()  # memoised in the process: read the file again
+    # memoised in the process: read the files again
+    eventdata._directed_for.cache_clear()
+    evidence.evidence.cache_clear()
+    registries.row_years.cache_clear()
     return assess("IRN", "RUS", years=(2012, 2016)).as_dict()
 
 
@@ -56,7 +60,7 @@ def _forge(path: Path, how: str) -> None:
         raise AssertionError(how)
 
 
-DERIVED = ["un_similarity", "icews_undirected", "event_dyad_year"]
+DERIVED = ["un_similarity", "icews_undirected", "event_dyad_year", "evidence_registry"]
 FORGERIES = [
     "wrong schema",
     "same schema, rows dropped, no stamp",
