@@ -28,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _process import run  # benchmarks/_process.py (the script's folder is on sys.path)
+from _process import compiled, run  # benchmarks/_process.py (the script's folder is on sys.path)
 
 
 def jobs_for(py: str) -> dict[str, list[str]]:
@@ -57,6 +57,7 @@ def main() -> None:
     pythons = {"this": sys.executable} | ({"other": args.against} if args.against else {})
     times: dict[tuple[str, str], list[float]] = {}
     rss: dict[tuple[str, str], list[float]] = {}
+    compiled(*pythons.values())  # as installed by the README: bytecode at hand
     floor_cmd = [sys.executable, "-c", "import polars, duckdb, numpy"]
     with tempfile.TemporaryDirectory() as tmp:
         warm = {k: {**os.environ, "ALLYSCOPE_CACHE": str(Path(tmp) / f"warm-{k}")} for k in pythons}

@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _process import run  # benchmarks/_process.py (the script's folder is on sys.path)
+from _process import compiled, run  # benchmarks/_process.py (the script's folder is on sys.path)
 
 
 def main() -> None:
@@ -35,6 +35,7 @@ def main() -> None:
     ap.add_argument("--spark", action="store_true", help="also time --engine spark")
     args = ap.parse_args()
     py = sys.executable
+    compiled(py)  # as installed by the README: bytecode at hand
     times: dict[str, list[float]] = {}
     rss: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:

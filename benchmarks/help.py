@@ -16,7 +16,7 @@ import platform
 import statistics
 import sys
 
-from _process import run  # benchmarks/_process.py (the script's folder is on sys.path)
+from _process import compiled, run  # benchmarks/_process.py (the script's folder is on sys.path)
 
 
 def main() -> None:
@@ -24,6 +24,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=9)
     ap.add_argument("--against", help="another Python with another allyscope installed")
     args = ap.parse_args()
+    compiled(sys.executable, *([args.against] if args.against else []))  # as installed
     jobs = {
         "python -c pass (floor)": [sys.executable, "-c", "pass"],
         "python -c 'import typer'": [sys.executable, "-c", "import typer"],
