@@ -22,7 +22,11 @@ def _assess() -> dict:
     eventdata._directed_for.cache_clear()
     evidence.evidence.cache_clear()
     registries.row_years.cache_clear()
-    return assess("IRN", "RUS", years=(2012, 2016)).as_dict()
+    from allyscope.sources.store import wait_for_cache_writes
+
+    result = assess("IRN", "RUS", years=(2012, 2016)).as_dict()
+    wait_for_cache_writes()  # derived tables are written beside the work that follows
+    return result
 
 
 def _forge(path: Path, how: str) -> None:

@@ -171,3 +171,30 @@ def test_corrupt_cache_is_reported():
         locate("cow_trade")
     reset("cow_trade")
     assert load("cow_trade").height == 673_654
+
+
+def test_a_derived_table_is_kept_once_written_and_keyed_on_its_files(tmp_path, monkeypatch):
+    """The table is returned at once and written beside the work that follows; once written
+    it is read back instead of computed, until a file it is keyed on changes."""
+    from allyscope.sources.store import derived, wait_for_cache_writes
+
+    monkeypatch.setenv("ALLYSCOPE_CACHE", str(tmp_path / "cache"))
+    part = tmp_path / "part.csv"
+    part.write_text("a\n1\n")
+    calls = []
+
+    def compute() -> pl.DataFrame:
+        calls.append(1)
+        return pl.read_csv(part)
+
+    first = derived("t", ["atop"], compute, files=[part], salt="s")
+    wait_for_cache_writes()
+    (kept,) = (tmp_path / "cache" / "derived").glob("t-*.parquet")
+    assert derived("t", ["atop"], compute, files=[part], salt="s").equals(first)
+    assert len(calls) == 1
+    derived("t", ["atop"], compute, files=[part], salt="another day")
+    part.write_text("a\n1\n2\n")
+    assert derived("t", ["atop"], compute, files=[part], salt="s").height == 2
+    wait_for_cache_writes()
+    assert len(calls) == 3 and len(list(kept.parent.glob("t-*.parquet"))) == 3
+    assert not list(kept.parent.glob("*.part"))
