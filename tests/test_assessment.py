@@ -421,6 +421,22 @@ def test_year_distribution_matches_brute_force_in_any_row_order(table, queries):
             assert g == pytest.approx(((ref < value).sum() + (ref <= value).sum()) / 2 / len(ref))
 
 
+def test_catalogue_order_does_not_depend_on_which_module_is_imported_first():
+    """The order is the computation order and the JSON's: a module imported first elsewhere
+    (the system tables' reader imports some in a thread) must not move its indicators."""
+    import subprocess
+    import sys
+
+    code = (
+        "import allyscope.indicators.societal, allyscope.indicators.security\n"
+        "from allyscope.indicators import catalog\n"
+        "print(','.join(i.name for i in catalog()))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ",".join(i.name for i in catalog())
+    assert [i.dimension for i in catalog()][:3] == ["diplomatic"] * 3
+
+
 def test_catalogue_declares_every_indicator():
     names = [i.name for i in catalog()]
     assert len(names) == len(set(names)) >= 40

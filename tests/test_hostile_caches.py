@@ -15,11 +15,13 @@ from allyscope.sources.store import cache_dir
 
 def _assess() -> dict:
     from allyscope.assessment import assess
-    from allyscope.indicators import eventdata, registries
+    from allyscope.indicators import diplomatic, eventdata, registries, societal
     from allyscope.sources import evidence
 
     # memoised in the process: read the files again
     eventdata._directed_for.cache_clear()
+    diplomatic._un_similarity_for.cache_clear()
+    societal._icews_for.cache_clear()
     evidence.evidence.cache_clear()
     registries.row_years.cache_clear()
     from allyscope.sources.store import wait_for_cache_writes

@@ -198,3 +198,33 @@ def test_a_derived_table_is_kept_once_written_and_keyed_on_its_files(tmp_path, m
     wait_for_cache_writes()
     assert len(calls) == 3 and len(list(kept.parent.glob("t-*.parquet"))) == 3
     assert not list(kept.parent.glob("*.part"))
+
+
+def test_once_computes_a_value_once_across_threads_and_never_keeps_a_failure():
+    import time
+
+    from allyscope.memo import once
+
+    calls: list[int] = []
+
+    @once
+    def slow(x: int) -> int:
+        calls.append(x)
+        time.sleep(0.05)
+        if x < 0:
+            raise ValueError(x)
+        return x * 2
+
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda: results.append(slow(3))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [6] * 4 and calls == [3]
+    for _ in range(2):
+        with pytest.raises(ValueError):
+            slow(-1)
+    assert calls == [3, -1, -1]
+    slow.cache_clear()
+    assert slow(3) == 6 and calls == [3, -1, -1, 3]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import polars as pl
@@ -96,8 +96,14 @@ def indicator(
     return register
 
 
+#: The modules that register indicators, in computation order.
+MODULES = ("diplomatic", "economic", "institutional", "security", "societal")
+
+
 def catalog() -> list[Indicator]:
-    """All indicators in computation order (importing the dimension modules registers them)."""
+    """All indicators in computation order: the modules in :data:`MODULES` order, each in
+    its registration order, whichever module was imported first (a module imported first
+    elsewhere registers first)."""
     from allyscope.indicators import (  # noqa: F401  (import registers)
         diplomatic,
         economic,
@@ -106,4 +112,15 @@ def catalog() -> list[Indicator]:
         societal,
     )
 
-    return list(INDICATORS.values())
+    if _ORDER.get("n") != len(INDICATORS):
+        rank = {m: i for i, m in enumerate(MODULES)}
+        seq = {name: i for i, name in enumerate(INDICATORS)}
+        _ORDER["n"] = len(INDICATORS)
+        _ORDER["list"] = sorted(
+            INDICATORS.values(),
+            key=lambda ind: (rank.get(ind.compute.__module__.rsplit(".", 1)[-1], len(MODULES)), seq[ind.name]),
+        )
+    return list(_ORDER["list"])
+
+
+_ORDER: dict[str, Any] = {}

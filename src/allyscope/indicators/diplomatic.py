@@ -13,11 +13,12 @@ import polars as pl
 from allyscope.indicators.catalog import indicator
 from allyscope.indicators.context import IndicatorContext
 from allyscope.indicators.system import PairwiseDistance, YearDistribution
+from allyscope.memo import once
 
 # the years of UN votes in use: Voeten's roll calls, extended by the UN Digital Library's
 # voting data once the user has brought it in (``allyscope data update unga_undl``)
 from allyscope.panel.unvotes import splice_year, un_years
-from allyscope.sources.store import derived, load, locate_optional, years_in_use
+from allyscope.sources.store import derived, input_stamp, load, locate_optional, years_in_use
 
 UN = ("un_votes", "un_roll_calls")
 #: Fewer shared roll calls than this in a year make agreement too noisy to read (2020 had one).
@@ -33,12 +34,18 @@ def un_datasets(year: int) -> tuple[str, ...]:
 
 
 def un_similarity_all_years() -> pl.DataFrame:
-    """UN vote similarity of every pair of states in every year (cached in the user cache)."""
+    """UN vote similarity of every pair of states in every year (cached in the user cache,
+    and read once per process and version of the votes)."""
+    inputs = (*UN, "unga_undl") if splice_year() is not None else UN
+    return _un_similarity_for(inputs, input_stamp(inputs))
+
+
+@once
+def _un_similarity_for(inputs: tuple[str, ...], stamp: object) -> pl.DataFrame:
     from allyscope.panel.unvotes import vote_similarity
 
     lo, hi = un_years()
-    inputs = [*UN, "unga_undl"] if splice_year() is not None else list(UN)
-    return derived("un_similarity", inputs, lambda: vote_similarity(list(range(lo, hi + 1))))
+    return derived("un_similarity", list(inputs), lambda: vote_similarity(list(range(lo, hi + 1))))
 
 
 #: The UN Digital Library's Security Council votes (not bundled: ``allyscope data update

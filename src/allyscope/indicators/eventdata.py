@@ -18,6 +18,7 @@ from functools import cache
 import polars as pl
 
 from allyscope.indicators.context import IndicatorContext
+from allyscope.memo import once
 from allyscope.sources.registry import spec
 from allyscope.sources.store import derived, locate, locate_optional, read_located
 
@@ -65,7 +66,7 @@ def _compute() -> pl.DataFrame:
     return aggregate_sample(engine="duckdb").table
 
 
-@cache
+@once
 def _directed_for(path: str, size: int, mtime: int) -> pl.DataFrame:
     return derived("event_dyad_year", list(EVENTS), _compute)
 

@@ -11,11 +11,14 @@ bearing on it) and ``orgs`` (shared organisations).
 
 from __future__ import annotations
 
+import threading
+
 import polars as pl
 
+from allyscope.errors import AllyscopeError
 from allyscope.indicators.catalog import catalog
 from allyscope.indicators.context import IndicatorContext, build_context
-from allyscope.indicators.registries import evidence_features
+from allyscope.indicators.registries import evidence_features, row_years
 from allyscope.indicators.treaties import dyad_year_features, shared_memberships
 
 
@@ -44,4 +47,24 @@ def indicator_frame(
     third: int | None = None,
 ) -> pl.DataFrame:
     """Indicators for ``pairs`` (COW code pairs; None = every pair of members) and the years."""
+    # the system tables every assessment reads are read (or, on a first run, computed) in a
+    # thread while the panel is read: each is memoised in the process once (allyscope.memo),
+    # so an indicator that asks for one still being read waits for it. The catalogue is
+    # loaded first: its order is the order in which the dimension modules are imported.
+    catalog()
+    threading.Thread(target=_prefetch, name="allyscope: system tables", daemon=True).start()
     return compute(build_context(pairs, first_year, last_year, third))
+
+
+def _prefetch() -> None:
+    from allyscope.indicators import eventdata
+    from allyscope.indicators.diplomatic import un_similarity_all_years
+    from allyscope.indicators.societal import icews_undirected
+
+    try:
+        un_similarity_all_years()
+        row_years()
+        eventdata.directed()
+        icews_undirected()
+    except AllyscopeError:
+        pass  # the indicator that reads the table reports it

@@ -44,6 +44,7 @@ from functools import cache
 import polars as pl
 
 from allyscope.indicators.context import IndicatorContext
+from allyscope.memo import once
 from allyscope.sources import curated, evidence
 from allyscope.sources.evidence import EVENT_SUBKINDS
 
@@ -56,7 +57,7 @@ AGREEMENT_SUBKINDS = ("dca", "sectoral", "military_technical")
 FIGHTING_SUBKINDS = ("war", "clash", "joint_operation")
 
 
-@cache
+@once
 def row_years() -> pl.DataFrame:
     """One row per evidence row and year it bears on: kind, subkind, id, lo, hi, year, level,
     actor side (``from_lo``: the acting state is ``lo``), and the share of the year covered."""

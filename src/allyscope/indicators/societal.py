@@ -18,7 +18,8 @@ from allyscope.indicators import eventdata as ev
 from allyscope.indicators.catalog import indicator
 from allyscope.indicators.context import IndicatorContext
 from allyscope.indicators.system import YearDistribution
-from allyscope.sources.store import derived, load
+from allyscope.memo import once
+from allyscope.sources.store import derived, input_stamp, load
 
 ICEWS = ("icews_dyadic",)
 COVERAGE = (2002, 2014)
@@ -43,9 +44,18 @@ def _undirected() -> pl.DataFrame:
 
 
 def _table(ctx: IndicatorContext) -> pl.DataFrame:
-    return ctx.cached(
-        "icews_undirected", lambda: derived("icews_undirected", list(ICEWS), _undirected)
-    )
+    return ctx.cached("icews_undirected", icews_undirected)
+
+
+def icews_undirected() -> pl.DataFrame:
+    """The ICEWS dyad-years, both directions added (cached in the user cache, and read once
+    per process and version of the table)."""
+    return _icews_for(input_stamp(ICEWS))
+
+
+@once
+def _icews_for(stamp: object) -> pl.DataFrame:
+    return derived("icews_undirected", list(ICEWS), _undirected)
 
 
 @indicator(

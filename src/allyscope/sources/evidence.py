@@ -34,13 +34,13 @@ half-valid.
 from __future__ import annotations
 
 import datetime as _dt
-from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import polars as pl
 
 from allyscope.errors import DataError
+from allyscope.memo import once
 
 TABLES = ("partnership", "defence", "friction")
 VERSION = "2026.1"
@@ -333,7 +333,7 @@ def read_raw(root: Path | None = None) -> pl.DataFrame:
     return pl.concat(frames, how="vertical")
 
 
-@cache
+@once
 def evidence() -> pl.DataFrame:
     """Every evidence row, validated (kept in the user cache: reading and checking the 5,000
     rows took 0.24 s of every assessment). Schema (one row per fact):

@@ -270,6 +270,17 @@ def _trusted(path: Path, stamp: dict[str, object]) -> pl.DataFrame | None:
     return table
 
 
+def input_stamp(names: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
+    """The path, size and modification time of each dataset's table in use: a table memoised
+    in the process on this stamp is computed again once the user updates or resets one."""
+    out = []
+    for d in names:
+        loc = locate(d, verify=False)
+        st = loc.path.stat()
+        out.append((str(loc.path), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
 def derived(
     name: str,
     inputs: list[str],
@@ -290,10 +301,7 @@ def derived(
     from allyscope import __version__
 
     parts = [f"allyscope {__version__}", *([salt] if salt else [])]
-    for d in inputs:
-        loc = locate(d, verify=False)
-        st = loc.path.stat()
-        parts.append(f"{loc.path}|{st.st_size}|{st.st_mtime_ns}")
+    parts += [f"{p}|{size}|{mtime}" for p, size, mtime in input_stamp(inputs)]
     for f in files:
         st = f.stat()
         parts.append(f"{f}|{st.st_size}|{st.st_mtime_ns}")
