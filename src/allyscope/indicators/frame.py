@@ -12,6 +12,7 @@ bearing on it) and ``orgs`` (shared organisations).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import polars as pl
 
@@ -47,24 +48,31 @@ def indicator_frame(
     third: int | None = None,
 ) -> pl.DataFrame:
     """Indicators for ``pairs`` (COW code pairs; None = every pair of members) and the years."""
-    # the system tables every assessment reads are read (or, on a first run, computed) in a
-    # thread while the panel is read: each is memoised in the process once (allyscope.memo),
-    # so an indicator that asks for one still being read waits for it. The catalogue is
-    # loaded first: its order is the order in which the dimension modules are imported.
+    # the system tables every assessment reads are read (or, on a first run, computed) in
+    # two threads while the panel is read: each is memoised in the process once
+    # (allyscope.memo), so an indicator that asks for one still being read waits for it. The
+    # catalogue is loaded first: its order is the order in which the dimension modules are
+    # imported.
     catalog()
-    threading.Thread(target=_prefetch, name="allyscope: system tables", daemon=True).start()
+    for tables in _system_tables():
+        threading.Thread(target=_prefetch, args=tables, name="allyscope: tables", daemon=True).start()
     return compute(build_context(pairs, first_year, last_year, third))
 
 
-def _prefetch() -> None:
+def _system_tables() -> tuple[tuple[Callable[[], object], ...], ...]:
+    """The system tables, in two queues of about equal work on a first run (the UN votes'
+    similarity; the evidence registry, then the event tables) and in the order the
+    indicators ask for them."""
     from allyscope.indicators import eventdata
     from allyscope.indicators.diplomatic import un_similarity_all_years
     from allyscope.indicators.societal import icews_undirected
 
+    return (un_similarity_all_years,), (row_years, eventdata.directed, icews_undirected)
+
+
+def _prefetch(*tables: Callable[[], object]) -> None:
     try:
-        un_similarity_all_years()
-        row_years()
-        eventdata.directed()
-        icews_undirected()
+        for read in tables:
+            read()
     except AllyscopeError:
         pass  # the indicator that reads the table reports it
