@@ -130,7 +130,9 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
     if resort:
         frame = frame.with_row_index("_criteria_row").sort("a", "b", "year")
     y = pl.col("year")
-    f = frame.with_columns(
+    # one lazy plan: Polars computes each dyad's groups once for the many windows over them
+    # and runs independent columns side by side (29 eager steps cost a ranking 1.0 s)
+    f = frame.lazy().with_columns(
         *[_carry(c, ATOP_END).alias(f"{c}_c") for c in ATOP],
         _carry("strategic_rivalry", RIVALRY_END).alias("rivalry_c"),
         carried_atop=(y > ATOP_END) & pl.col("atop_defense").is_null(),
@@ -447,7 +449,8 @@ def criteria(frame: pl.DataFrame, conv_threshold: float) -> pl.DataFrame:
         w_symmetry=_window(PRACTICE_WINDOW),
         w_commitment=_window(1),
     )
-    return f.sort("_criteria_row").drop("_criteria_row") if resort else f
+    out = f.collect(engine="in-memory")
+    return out.sort("_criteria_row").drop("_criteria_row") if resort else out
 
 
 def _carry_limited(expr: pl.Expr, end: int) -> pl.Expr:
