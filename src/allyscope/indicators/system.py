@@ -121,7 +121,8 @@ def _by_year(years: pl.Series, values: pl.Series) -> Iterator[tuple[int, np.ndar
 def _placed(srt: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """How many of the sorted ``srt`` are below, and up to, each of ``q``. The probes are
     searched in sorted order (NumPy then walks the array once instead of jumping about it:
-    6x faster for a ranking's 18,000 pairs a year) and given back in theirs."""
+    the searches of a ranking took 0.06 s instead of 0.19 s, its sorting 0.08 s) and given
+    back in theirs."""
     order = np.argsort(q)  # equal probes get equal counts: their order does not matter
     below, upto = np.empty(len(q), np.intp), np.empty(len(q), np.intp)
     below[order] = np.searchsorted(srt, q[order], side="left")
