@@ -92,14 +92,27 @@ def main() -> None:
             mb = statistics.median(rss[("this", job)])
             print(f"| {LABELS[job]} | {med:.2f} | {mb:.0f} | {med / floor:.1f} |")
         return
-    print("| job | this s | other s | this / other | this peak RSS MB | other peak RSS MB |")
-    print("|---|---|---|---|---|---|")
+    def spread(ts: list[float]) -> str:
+        return f"{statistics.median(ts):.2f} ({min(ts):.2f}-{max(ts):.2f})"
+
+    print(
+        "| job | this s (min-max) | other s (min-max) | this / other | this / floor "
+        "| this peak RSS MB | other peak RSS MB |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for job in ("cold", "warm", "api", "rank"):
         a = statistics.median(times[("this", job)])
         b = statistics.median(times[("other", job)])
         ma = statistics.median(rss[("this", job)])
         mb = statistics.median(rss[("other", job)])
-        print(f"| {LABELS[job]} | {a:.2f} | {b:.2f} | {a / b:.2f} | {ma:.0f} | {mb:.0f} |")
+        print(
+            f"| {LABELS[job]} | {spread(times[('this', job)])} | {spread(times[('other', job)])} "
+            f"| {a / b:.2f} | {a / floor:.1f} | {ma:.0f} | {mb:.0f} |"
+        )
+    print(f"floor {spread(times[('this', 'floor')])} s")
+    for k in ("this", "other"):
+        cold, warm = (statistics.median(times[(k, j)]) for j in ("cold", "warm"))
+        print(f"{k}: empty cache / warm = {cold / warm:.2f}")
 
 
 if __name__ == "__main__":
