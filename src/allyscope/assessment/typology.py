@@ -377,7 +377,9 @@ def smooth(f: pl.DataFrame, keys: tuple[str, ...] = ("a", "b")) -> pl.DataFrame:
     # a run of raw types starts where the type changes (or the series does); it is protected
     # when the record changed in its first year
     starts = (pl.col("raw_type") != at(pl.col("raw_type"), 1)).fill_null(True)
-    f = f.with_columns(_protected=pl.when(starts).then(event).forward_fill())
+    # one lazy plan: the shifted keys that every window compares are computed once (common
+    # subexpressions), not once per window
+    lf = f.lazy().with_columns(_protected=pl.when(starts).then(event).forward_fill())
     half = MODE_WINDOW // 2
     counts = []
     for i, t in enumerate(LADDER):
@@ -385,12 +387,12 @@ def smooth(f: pl.DataFrame, keys: tuple[str, ...] = ("a", "b")) -> pl.DataFrame:
         # the centred five-year count: whole numbers, so the same sum in any order
         window = pl.sum_horizontal([at(x, j) for j in range(half, -half - 1, -1)])
         counts.append((pl.when(x.is_not_null()).then(window) + x * 0.5).alias(f"_n{i}"))
-    f = f.with_columns(counts)
+    lf = lf.with_columns(counts)
     cols = [f"_n{i}" for i in range(len(LADDER))]
     best = pl.concat_list(cols).list.arg_max()
     mode = best.replace_strict(dict(enumerate(LADDER)), return_dtype=pl.String)
-    f = f.with_columns(type=pl.when(pl.col("_protected")).then(pl.col("raw_type")).otherwise(mode))
-    f = f.drop("_protected", *cols)
+    lf = lf.with_columns(type=pl.when(pl.col("_protected")).then(pl.col("raw_type")).otherwise(mode))
+    f = lf.drop("_protected", *cols).collect(engine="in-memory")
     return f.sort("_row").drop("_row") if resort else f
 
 
