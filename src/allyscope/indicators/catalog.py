@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import polars as pl
@@ -91,6 +91,11 @@ def indicator(
         INDICATORS[name] = Indicator(
             name, dimension, datasets, coverage, direction, unit, description, fn, year_datasets
         )
+        # kept in computation order whichever module is imported first: the modules in
+        # MODULES order, each in its own registration order (the sort is stable)
+        ordered = sorted(INDICATORS.values(), key=_module_rank)
+        INDICATORS.clear()
+        INDICATORS.update((i.name, i) for i in ordered)
         return fn
 
     return register
@@ -100,10 +105,13 @@ def indicator(
 MODULES = ("diplomatic", "economic", "institutional", "security", "societal")
 
 
+def _module_rank(ind: Indicator) -> int:
+    module = ind.compute.__module__.rsplit(".", 1)[-1]
+    return MODULES.index(module) if module in MODULES else len(MODULES)
+
+
 def catalog() -> list[Indicator]:
-    """All indicators in computation order: the modules in :data:`MODULES` order, each in
-    its registration order, whichever module was imported first (a module imported first
-    elsewhere registers first)."""
+    """All indicators in computation order (importing the dimension modules registers them)."""
     from allyscope.indicators import (  # noqa: F401  (import registers)
         diplomatic,
         economic,
@@ -112,15 +120,4 @@ def catalog() -> list[Indicator]:
         societal,
     )
 
-    if _ORDER.get("n") != len(INDICATORS):
-        rank = {m: i for i, m in enumerate(MODULES)}
-        seq = {name: i for i, name in enumerate(INDICATORS)}
-        _ORDER["n"] = len(INDICATORS)
-        _ORDER["list"] = sorted(
-            INDICATORS.values(),
-            key=lambda ind: (rank.get(ind.compute.__module__.rsplit(".", 1)[-1], len(MODULES)), seq[ind.name]),
-        )
-    return list(_ORDER["list"])
-
-
-_ORDER: dict[str, Any] = {}
+    return list(INDICATORS.values())

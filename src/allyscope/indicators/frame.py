@@ -50,10 +50,7 @@ def indicator_frame(
     """Indicators for ``pairs`` (COW code pairs; None = every pair of members) and the years."""
     # the system tables every assessment reads are read (or, on a first run, computed) in
     # two threads while the panel is read: each is memoised in the process once
-    # (allyscope.memo), so an indicator that asks for one still being read waits for it. The
-    # catalogue is loaded first: its order is the order in which the dimension modules are
-    # imported.
-    catalog()
+    # (allyscope.memo), so an indicator that asks for one still being read waits for it
     for tables in _system_tables():
         threading.Thread(target=_prefetch, args=tables, name="allyscope: tables", daemon=True).start()
     return compute(build_context(pairs, first_year, last_year, third))

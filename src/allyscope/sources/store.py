@@ -273,12 +273,12 @@ def _trusted(path: Path, stamp: dict[str, object]) -> pl.DataFrame | None:
 def input_stamp(names: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
     """The path, size and modification time of each dataset's table in use: a table memoised
     in the process on this stamp is computed again once the user updates or resets one."""
-    out = []
-    for d in names:
-        loc = locate(d, verify=False)
-        st = loc.path.stat()
-        out.append((str(loc.path), st.st_size, st.st_mtime_ns))
-    return tuple(out)
+    return tuple(_file_stamp(locate(d, verify=False).path) for d in names)
+
+
+def _file_stamp(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return str(path), st.st_size, st.st_mtime_ns
 
 
 def derived(
@@ -301,10 +301,8 @@ def derived(
     from allyscope import __version__
 
     parts = [f"allyscope {__version__}", *([salt] if salt else [])]
-    parts += [f"{p}|{size}|{mtime}" for p, size, mtime in input_stamp(inputs)]
-    for f in files:
-        st = f.stat()
-        parts.append(f"{f}|{st.st_size}|{st.st_mtime_ns}")
+    stamps = [*input_stamp(inputs), *(_file_stamp(f) for f in files)]
+    parts += [f"{p}|{size}|{mtime}" for p, size, mtime in stamps]
     key = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
     path = cache_dir() / "derived" / f"{name}-{key}.parquet"
     stamp: dict[str, object] = {"version": __version__, "name": name, "key": key}
