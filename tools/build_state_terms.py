@@ -1,6 +1,6 @@
 """Build src/allyscope/documents/data/state_terms.csv: words that name a state, by language.
 
-Run from the repository root with ../shared beside it (a development tool, not shipped):
+Run from the repository root (a development tool, not shipped):
 
     .venv/bin/python tools/build_state_terms.py
 
@@ -9,7 +9,8 @@ Sources, recorded per row in the ``source`` column:
 - ``cldr``: territory names of the Unicode CLDR in English, Persian and Russian, read
   through Babel (the version is written in the row);
 - ``cow_capitals``: the current capital of each COW state, from peacesciencer's
-  ``cow_capitals`` (v1.2.9), as a metonym for its government ("Moscow said ...");
+  ``cow_capitals`` (v1.2.9, the table allyscope ships as dataset ``cow_capitals``), as a
+  metonym for its government ("Moscow said ...");
 - ``curated``: adjectives and the USSR's names, and capitals in Persian and Russian, for
   the states most often discussed with Iran and Russia (tools/state_terms_curated.csv).
 """
@@ -23,9 +24,10 @@ import babel
 import polars as pl
 from babel import Locale
 
+from allyscope.sources.store import load
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src/allyscope/documents/data/state_terms.csv"
-CAPITALS = ROOT.parent / "shared/data/peacesciencer_cow_capitals.parquet"
 
 
 def main() -> None:
@@ -50,7 +52,7 @@ def main() -> None:
             if name:
                 rows.add((cc, lang, name, "name", cldr))
     caps = (
-        pl.read_parquet(CAPITALS)
+        load("cow_capitals")
         .sort("enddate")
         .group_by("ccode")
         .last()

@@ -1,6 +1,10 @@
 """Fit the automatic coder on the codebook's seed phrases and the hand-coded gold set.
 
-    .venv/bin/python tools/fit_coder.py [--seeds ../shared/seeds]   # needs scikit-learn (test extra)
+    .venv/bin/python tools/fit_coder.py --seeds SEEDS   # needs scikit-learn (test extra)
+
+``SEEDS`` is the folder of the seed texts (the journal articles the project grew from; they
+are not in this repository): the gold passages taken from them are read with their
+neighbours.
 
 Writes ``src/allyscope/documents/coder_model.npz`` (embedding method: one logistic model
 per code family over the passage vector (the length-weighted unit mean of its sentences'
@@ -145,7 +149,9 @@ def cross_lingual(model: FamilyModel, x: np.ndarray) -> int:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--seeds", type=Path, default=ROOT.parent / "shared" / "seeds")
+    ap.add_argument(
+        "--seeds", type=Path, required=True, help="the folder of the seed texts (not in this repository)"
+    )
     args = ap.parse_args()
     coder = Coder(method="lexicon")
     gold = gold_passages()
